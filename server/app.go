@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wirebook/server/course"
+	"wirebook/server/files"
+	"wirebook/web"
+)
+
+// Bounds on what a client may make the server hold. Headers and idle
+// connections are capped by http.Server; bodies by each handler's cap.
+const (
+	readHeaderTimeout = 5 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 32 << 10
+	// shutdownGrace is how long live streams get to end after Ctrl-C; the
+	// course promises the server is gone within 2 s.
+	shutdownGrace = 1500 * time.Millisecond
+)
+
+// app is the wired program: its handlers and the listeners they serve on.
+type app struct {
+	cfg       config
+	log       *slog.Logger
+	course    *course.Course
+	files     http.Handler
+	listeners []listener
+}
+
+type listener struct {
+	name    string // "main", "auth", "files", "echo", "app"
+	addr    string
+	handler http.Handler
+	ln      net.Listener
+}
+
+func newApp(cfg config, logOut io.Writer) (*app, error) {
+	a := &app{cfg: cfg, log: slog.New(slog.NewTextHandler(logOut, nil))}
+
+	root := web.Sample()
+	if cfg.files != "" {
+		// os.Root refuses symlinks that point out of the folder, for the
+		// greetings as for the file server.
+		r, err := os.OpenRoot(cfg.files)
+		if err != nil {
+			return nil, fmt.Errorf("-files: %w", err)
+		}
+		root = r.FS()
+	}
+	a.files = files.New(root, files.WithLogger(a.log))
+	greetings, err := loadGreetings(root)
+	if err != nil {
+		return nil, err
+	}
+
+	users := course.DemoUsers()
+	if cfg.users != "" {
+		f, err := os.Open(cfg.users)
+		if err != nil {
+			return nil, fmt.Errorf("-users: %w", err)
+		}
+		users, err = course.ParseUsers(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("-users %s: %w", cfg.users, err)
+		}
+	}
+	a.course = course.New(
+		course.WithGreetings(greetings),
+		course.WithUsers(users),
+		course.WithRedirectTo(cfg.redirectTo),
+		course.WithStreamCount(cfg.streamCount),
+		course.WithStreamMaxDelay(cfg.streamMaxDelay),
+		course.WithMaxBodyBytes(cfg.maxBody),
+	)
+
+	a.listeners = []listener{{name: "main", addr: cfg.addr, handler: a.routes()}}
+	if cfg.coursePorts.enabled {
+		host, _, err := net.SplitHostPort(cfg.addr)
+		if err != nil {
+			return nil, fmt.Errorf("-addr %q: %w", cfg.addr, err)
+		}
+		at := func(port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }
+		a.listeners = append(a.listeners,
+			listener{name: "auth", addr: at(cfg.coursePorts.auth), handler: a.middleware("auth", a.course.Secure())},
+			listener{name: "files", addr: at(cfg.coursePorts.files), handler: a.middleware("files", a.files)},
+			listener{name: "echo", addr: at(cfg.coursePorts.echo), handler: a.middleware("echo", course.Echo())},
+			listener{name: "app", addr: at(cfg.coursePorts.app), handler: a.middleware("app", a.course.App())},
+		)
+	}
+	return a, nil
+}
+
+// loadGreetings reads greetings.txt from the served folder, falling back to
+// the embedded one so -files can point at any folder.
+func loadGreetings(root fs.FS) ([]string, error) {
+	f, err := root.Open("greetings.txt")
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = web.Sample().Open("greetings.txt")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("greetings.txt: %w", err)
+	}
+	defer f.Close()
+	var greetings []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if g := strings.TrimSpace(sc.Text()); g != "" {
+			greetings = append(greetings, g)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("greetings.txt: %w", err)
+	}
+	if len(greetings) == 0 {
+		return nil, errors.New("greetings.txt holds no greetings; /stream needs at least one")
+	}
+	return greetings, nil
+}
+
+// serve listens on every address, then serves until ctx ends. Streams and
+// WebSockets watch the servers' base context, which is cancelled first on
+// shutdown so they end at once instead of holding Shutdown for their full
+// length.
+func (a *app) serve(ctx context.Context) error {
+	for i := range a.listeners {
+		l := &a.listeners[i]
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			for _, open := range a.listeners[:i] {
+				open.ln.Close()
+			}
+			return fmt.Errorf("listen for %s on %s: %w", l.name, l.addr, err)
+		}
+		l.ln = ln
+	}
+
+	base, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelStreams()
+	servers := make([]*http.Server, len(a.listeners))
+	errc := make(chan error, len(a.listeners))
+	attrs := []any{"url", "http://" + a.listeners[0].ln.Addr().String() + "/"}
+	for i, l := range a.listeners {
+		srv := &http.Server{
+			Handler:           l.handler,
+			ReadHeaderTimeout: readHeaderTimeout,
+			IdleTimeout:       idleTimeout,
+			MaxHeaderBytes:    maxHeaderBytes,
+			BaseContext:       func(net.Listener) context.Context { return base },
+			ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		}
+		servers[i] = srv
+		go func() { errc <- srv.Serve(l.ln) }()
+		if i > 0 {
+			attrs = append(attrs, l.name, l.ln.Addr().String())
+		}
+	}
+	a.log.Info("wirebook started", attrs...)
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	stopAt := time.Now()
+	cancelStreams()
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, srv := range servers {
+		wg.Go(func() {
+			if serr := srv.Shutdown(shutCtx); serr != nil {
+				srv.Close() // a connection would not go idle in time; cut it
+			}
+		})
+	}
+	wg.Wait()
+	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,55 @@
+package course
+
+import (
+	"cmp"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"wirebook/server/respond"
+	"wirebook/templates"
+)
+
+// Echo answers every path and every method with a page that shows the
+// request as the server received it: the course's http.server subclass on
+// port 2504. It never looks at the path, so it can be mounted anywhere
+// (wirebook mounts it at /echo/ without stripping the prefix, so the page
+// shows the path the client really asked for).
+//
+//wirebook:snippet /echo/
+func Echo() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := cmp.Or(r.RequestURI, r.URL.RequestURI()) // as sent: path and query
+		w.Header().Set("X-INE-Course", "HTTP using Python")
+		respond.HTML(w, r, http.StatusOK, templates.CourseEcho(target, requestHead(r, target)))
+	})
+}
+
+// requestHead rebuilds the head of r as text: the request line, then one
+// "Name: value" line per header value, like Python's
+// f"{self.requestline}\n{self.headers}".
+//
+// Go parses headers into a map, so their order on the wire is lost: Host
+// comes first (clients send it first, and Go keeps it apart in r.Host), then
+// the rest sorted by name (in Go's canonical case: x-ine-student arrives as
+// X-Ine-Student), each name's values in the order received. Go also
+// takes Transfer-Encoding out of the header map; it is put back in its place.
+func requestHead(r *http.Request, target string) string {
+	header := r.Header
+	if len(r.TransferEncoding) > 0 && header.Get("Transfer-Encoding") == "" {
+		header = header.Clone()
+		header["Transfer-Encoding"] = []string{strings.Join(r.TransferEncoding, ", ")}
+	}
+	var b strings.Builder
+	b.WriteString(r.Method + " " + target + " " + r.Proto + "\n")
+	if r.Host != "" {
+		b.WriteString("Host: " + r.Host + "\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(header)) {
+		for _, v := range header[name] {
+			b.WriteString(name + ": " + v + "\n")
+		}
+	}
+	return b.String()
+}

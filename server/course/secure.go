@@ -1,0 +1,35 @@
+package course
+
+import (
+	"net/http"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"wirebook/server/respond"
+)
+
+// SecureHello greets a user who proves who they are with HTTP Basic
+// authentication (RFC 7617), like the course's Flask-HTTPAuth app. Anything
+// else, a wrong password, an unknown name or an Authorization header that is
+// not Basic at all, gets the same 401 and the challenge that makes a client
+// ask for a login. Flask-HTTPAuth names its realm "Authentication Required".
+//
+//wirebook:snippet /secure
+func (c *Course) SecureHello() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, password, ok := r.BasicAuth() // false if absent or not Basic
+		if ok {
+			hash, known := c.users[name]
+			if !known {
+				hash = c.decoy // compare anyway: an unknown name must take as long as a known one
+			}
+			ok = bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && known
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Basic realm="Authentication Required"`)
+			respond.Text(w, http.StatusUnauthorized, "Unauthorized Access")
+			return
+		}
+		respond.Text(w, http.StatusOK, "Hello, "+name+"!")
+	})
+}

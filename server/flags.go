@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type config struct {
+	addr           string
+	coursePorts    coursePorts
+	files          string
+	users          string
+	redirectTo     string
+	streamCount    int
+	streamMaxDelay time.Duration
+	relayAllow     string
+	maxBody        int64
+}
+
+// The course's notebook calls these ports; -course-ports opens them so its
+// cells run unchanged with only the host replaced.
+var defaultCoursePorts = coursePorts{enabled: false, auth: 2502, files: 2503, echo: 2504, app: 2505}
+
+// coursePorts is a boolean flag that also takes a port list: `-course-ports`
+// opens the course's own ports, `-course-ports=0,0,0,0` any free ones (for
+// tests and for running two lectures on one machine).
+type coursePorts struct {
+	enabled                bool
+	auth, files, echo, app int
+}
+
+func (c *coursePorts) IsBoolFlag() bool { return true }
+
+func (c *coursePorts) String() string {
+	if c == nil || !c.enabled {
+		return "false"
+	}
+	return fmt.Sprintf("%d,%d,%d,%d", c.auth, c.files, c.echo, c.app)
+}
+
+func (c *coursePorts) Set(s string) error {
+	if b, err := strconv.ParseBool(s); err == nil {
+		c.enabled = b
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return errors.New("want true, false, or four ports auth,files,echo,app (e.g. 2502,2503,2504,2505)")
+	}
+	ports := make([]int, 4)
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("bad port %q", p)
+		}
+		ports[i] = n
+	}
+	*c = coursePorts{enabled: true, auth: ports[0], files: ports[1], echo: ports[2], app: ports[3]}
+	return nil
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := config{coursePorts: defaultCoursePorts}
+	fs := flag.NewFlagSet("wirebook", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for every endpoint")
+	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
+	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
+	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for /secure (default: the course's demo user)")
+	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
+	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
+	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting")
+	fs.StringVar(&cfg.relayAllow, "relay-allow", "", "comma-separated extra `hosts` the wire transport may reach (default: wirebook's own listeners only)")
+	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
+	}
+	if cfg.streamCount < 1 || cfg.streamCount > 1000 {
+		return config{}, fmt.Errorf("-stream-count %d: want 1 to 1000", cfg.streamCount)
+	}
+	if cfg.streamMaxDelay < 0 || cfg.streamMaxDelay > time.Minute {
+		return config{}, fmt.Errorf("-stream-max-delay %v: want 0 to 1m", cfg.streamMaxDelay)
+	}
+	if cfg.maxBody < 1 {
+		return config{}, fmt.Errorf("-max-body %d: want a positive size", cfg.maxBody)
+	}
+	return cfg, nil
+}
