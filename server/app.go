@@ -18,6 +18,8 @@ import (
 
 	"wirebook/server/course"
 	"wirebook/server/files"
+	"wirebook/server/lesson"
+	"wirebook/server/page"
 	"wirebook/web"
 )
 
@@ -38,6 +40,7 @@ type app struct {
 	log       *slog.Logger
 	course    *course.Course
 	files     http.Handler
+	page      *page.Handler
 	listeners []listener
 }
 
@@ -87,6 +90,21 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		course.WithStreamMaxDelay(cfg.streamMaxDelay),
 		course.WithMaxBodyBytes(cfg.maxBody),
 	)
+
+	name, src := web.DefaultLessonName, web.DefaultLesson()
+	if cfg.lesson != "" {
+		name = cfg.lesson
+		if src, err = os.ReadFile(cfg.lesson); err != nil {
+			return nil, fmt.Errorf("-lesson: %w", err)
+		}
+	}
+	l, err := lesson.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	if a.page, err = page.New(l, web.Static(), page.WithLogger(a.log)); err != nil {
+		return nil, err
+	}
 
 	a.listeners = []listener{{name: "main", addr: cfg.addr, handler: a.routes()}}
 	if cfg.coursePorts.enabled {

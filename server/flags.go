@@ -14,6 +14,7 @@ type config struct {
 	addr           string
 	coursePorts    coursePorts
 	files          string
+	lesson         string
 	users          string
 	redirectTo     string
 	streamCount    int
@@ -68,9 +69,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := config{coursePorts: defaultCoursePorts}
 	fs := flag.NewFlagSet("wirebook", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for every endpoint")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for the lesson page and every endpoint")
 	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
+	fs.StringVar(&cfg.lesson, "lesson", "", "Markdown lesson `file` to serve (default: the embedded lesson)")
 	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for /secure (default: the course's demo user)")
 	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")

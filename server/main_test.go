@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -138,4 +139,22 @@ func do(t *testing.T, method, url, body string, header ...string) (*http.Respons
 		t.Fatalf("%s %s: reading body: %v", method, url, err)
 	}
 	return resp, string(b)
+}
+
+// TestBadLessonIsRefusedWithFileAndLine: a teacher's broken lesson must stop
+// the server at start with a message that points at the line to fix.
+func TestBadLessonIsRefusedWithFileAndLine(t *testing.T) {
+	t.Parallel()
+	path := t.TempDir() + "/broken.md"
+	lesson := "# A lesson\n\nSome prose.\n\n```http\nGET /hello\nno colon here\n```\n"
+	if err := os.WriteFile(path, []byte(lesson), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-lesson", path}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run accepted a lesson whose cell has a header line without a colon")
+	}
+	if want := path + ":7:"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not name %s", err, want)
+	}
 }

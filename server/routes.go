@@ -23,6 +23,8 @@ func (a *app) routes() http.Handler {
 	r.NotFound(notFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
+	r.Handle("/", a.page)
+	r.Handle("/static/*", a.page.Static())
 	r.Handle("/files", http.RedirectHandler("/files/", http.StatusMovedPermanently))
 	r.Mount("/files/", http.StripPrefix("/files", a.files))
 	r.Handle("/echo", course.Echo())

@@ -1,5 +1,6 @@
-// Package web holds everything wirebook embeds: for now the sample folder
-// the file server shows by default. It is its own package because go:embed cannot reach a
+// Package web holds everything wirebook embeds: the static assets of the
+// lesson page, the sample folder the file server shows by default, and the
+// default lesson. It is its own package because go:embed cannot reach a
 // parent folder.
 package web
 
@@ -8,11 +9,26 @@ import (
 	"io/fs"
 )
 
+//go:embed static
+var static embed.FS
+
 //go:embed sample
 var sample embed.FS
 
+//go:embed lessons/http-servers.md
+var defaultLesson []byte
+
+// Static is the page's assets (CSS, wasm_exec.js, app.wasm once built).
+func Static() fs.FS { return mustSub(static, "static") }
+
 // Sample is the folder the file server serves when -files is not given.
 func Sample() fs.FS { return mustSub(sample, "sample") }
+
+// DefaultLesson is the Markdown lesson served when -lesson is not given.
+func DefaultLesson() []byte { return defaultLesson }
+
+// DefaultLessonName is how errors in the embedded lesson name their file.
+const DefaultLessonName = "web/lessons/http-servers.md"
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)

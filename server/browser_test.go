@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// browser opens a headless Debian Chromium for one test. A missing
+// Chromium fails the test instead of skipping it: `go tool task test`
+// installs it, and a browser test that silently skips proves nothing.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("WIREBOOK_CHROMIUM")
+	if path == "" {
+		var err error
+		if path, err = exec.LookPath("chromium"); err != nil {
+			t.Fatal("no chromium on PATH: run `go tool task chromium` (apt-get install chromium) or set WIREBOOK_CHROMIUM")
+		}
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		// Without these the browser tries the internet many times a second
+		// and this machine refuses every attempt.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1200, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+
+	// A JavaScript dialog (or anything that would block the page) is a bug:
+	// fail loudly and dismiss it so the test goes on to report the rest.
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			t.Errorf("the page opened a %s dialog: %q", d.Type, d.Message)
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// cellResult is what a cell shows after a run, read from the DOM contract.
+type cellResult struct {
+	Request    string  `json:"request"`
+	State      string  `json:"state"`
+	Status     string  `json:"status"`
+	Body       string  `json:"body"`
+	Srcdoc     string  `json:"srcdoc"`
+	Sandbox    *string `json:"sandbox"`
+	ImgWidth   int     `json:"imgWidth"`
+	Error      string  `json:"error"`
+	HeaderRows int     `json:"headerRows"`
+}
+
+const readCells = `Array.from(document.querySelectorAll('[data-cell]')).map(c => {
+  const q = s => c.querySelector(s);
+  const frame = q('[data-body] iframe');
+  const img = q('[data-body] img');
+  return {
+    request: (q('textarea') || {}).value || '',
+    state: c.dataset.state || '',
+    status: (q('[data-status]') || {}).textContent || '',
+    body: (q('[data-body]') || {}).textContent || '',
+    srcdoc: frame ? frame.getAttribute('srcdoc') || '' : '',
+    sandbox: frame ? frame.getAttribute('sandbox') : null,
+    imgWidth: img ? img.naturalWidth : 0,
+    error: (q('[data-error]') || {}).textContent || '',
+    headerRows: c.querySelectorAll('[data-headers] tr').length,
+  };
+})`
+
+func cells(t *testing.T, ctx context.Context) []cellResult {
+	t.Helper()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](readCells))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []cellResult
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// waitAllSettled waits until no cell is still running and every cell has
+// run at least once.
+const allSettled = `(() => { const cs = document.querySelectorAll('[data-cell]');
+  return cs.length > 0 && Array.from(cs).every(c => c.dataset.state === 'done' || c.dataset.state === 'error'); })()`
+
+func TestLessonPageRunsEveryCell(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-stream-count=3", "-stream-max-delay=20ms")
+	ctx := browser(t)
+
+	began := time.Now()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.WaitVisible(`html[data-ready="true"]`),
+	); err != nil {
+		t.Fatalf("page never became ready: %v", err)
+	}
+	t.Logf("data-ready after %v (navigation included)", time.Since(began).Round(time.Millisecond))
+
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`[data-run-all]`),
+		chromedp.Poll[chromedp.Void](allSettled, chromedp.WithPollingTimeout(60*time.Second)),
+	); err != nil {
+		t.Fatalf("Run all did not settle every cell: %v", err)
+	}
+	got := cells(t, ctx)
+	if len(got) < 18 {
+		t.Fatalf("the lesson has %d cells, want at least 18", len(got))
+	}
+	saveScreenshot(t, ctx, "lesson-run-all.png")
+
+	// Each row: a cell whose request contains match, and what it must show.
+	expect := []struct {
+		match, status, has string
+		check              func(cellResult) string
+	}{
+		{match: "GET /files/\n", status: "200 OK", check: srcdocHas("greetings.txt")},
+		{match: "GET /files/greetings.txt", status: "200 OK", has: "Bonjour"},
+		{match: "GET /files/no-such-file.txt", status: "404 Not Found"},
+		{match: "GET /files/hello.html", status: "200 OK", check: sandboxed},
+		{match: "GET /files/wirebook.png", status: "200 OK", check: func(c cellResult) string {
+			if c.ImgWidth <= 0 {
+				return "the image did not decode (naturalWidth 0)"
+			}
+			return ""
+		}},
+		{match: "GET /echo/some-file.txt", status: "200 OK", check: srcdocHas("You accessed path: /echo/some-file.txt")},
+		{match: "GET /hello", status: "200 OK", has: "Hello"},
+		{match: "lang=fr", status: "200 OK", check: srcdocHas("Bonjour Ana!")},
+		{match: "lang=tlh", status: "400 Bad Request"},
+		{match: "GET /stream", status: "200 OK"},
+		{match: "GET /notfound", status: "404 Not Found"},
+		{match: "GET /json?name=David&title=Instructor", status: "200 OK", has: "Test Server"},
+		{match: "POST /json", status: "200 OK", has: "Data Scientist"},
+		{match: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", status: "200 OK", has: "Hello, David!"},
+	}
+	for _, e := range expect {
+		c, ok := findCell(got, e.match)
+		if !ok {
+			t.Errorf("no cell sends %q", e.match)
+			continue
+		}
+		if c.Status != e.status {
+			t.Errorf("cell %q: status %q, want %q (error %q)", e.match, c.Status, e.status, c.Error)
+		}
+		if c.HeaderRows == 0 && c.Status != "" {
+			t.Errorf("cell %q shows no header rows", e.match)
+		}
+		if e.has != "" && !strings.Contains(c.Body, e.has) {
+			t.Errorf("cell %q: body lacks %q: %q", e.match, e.has, c.Body)
+		}
+		if e.check != nil {
+			if msg := e.check(c); msg != "" {
+				t.Errorf("cell %q: %s", e.match, msg)
+			}
+		}
+	}
+
+	t.Run("an edited cell sends the new request", func(t *testing.T) {
+		if err := chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](editCell("GET /hello", "GET /greeting?lang=fr\nX-INE-Student: Zoe")),
+			chromedp.Poll[chromedp.Void](cellShows("X-INE-Student: Zoe", "Bonjour Zoe!"), chromedp.WithPollingTimeout(20*time.Second)),
+		); err != nil {
+			t.Fatalf("the edited cell did not show its new answer: %v", err)
+		}
+	})
+	t.Run("a bad cell shows its error and nothing else breaks", func(t *testing.T) {
+		if err := chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](editCell("GET /notfound", "GET /hello\nthis line has no colon")),
+			chromedp.Poll[chromedp.Void](cellErrorShows("this line has no colon", "line 2"), chromedp.WithPollingTimeout(20*time.Second)),
+		); err != nil {
+			t.Fatalf("the bad cell did not show its error: %v", err)
+		}
+		after := cells(t, ctx)
+		if c, _ := findCell(after, "GET /files/greetings.txt"); c.Status != "200 OK" {
+			t.Errorf("another cell changed after the bad one ran: %+v", c)
+		}
+	})
+}
+
+func findCell(cs []cellResult, match string) (cellResult, bool) {
+	for _, c := range cs {
+		if strings.Contains(c.Request+"\n", match) {
+			return c, true
+		}
+	}
+	return cellResult{}, false
+}
+
+func srcdocHas(s string) func(cellResult) string {
+	return func(c cellResult) string {
+		if !strings.Contains(c.Srcdoc, s) {
+			return "the rendered HTML lacks " + s
+		}
+		return sandboxed(c)
+	}
+}
+
+// sandboxed: response HTML runs only in a sandboxed iframe, never with
+// allow-same-origin (which with scripts would let it reach the page).
+func sandboxed(c cellResult) string {
+	switch {
+	case c.Sandbox == nil:
+		return "the HTML is not in a sandboxed iframe"
+	case strings.Contains(*c.Sandbox, "allow-same-origin"):
+		return "the iframe sandbox allows same-origin: " + *c.Sandbox
+	}
+	return ""
+}
+
+// editCell replaces the text of the first cell whose request starts with
+// prefix, then runs it with Shift+Enter as a student would.
+func editCell(prefix, text string) string {
+	p, _ := json.Marshal(prefix)
+	v, _ := json.Marshal(text)
+	return `(() => { const c = Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.startsWith(` + string(p) + `));
+  const ta = c.querySelector('textarea'); ta.value = ` + string(v) + `;
+  ta.dispatchEvent(new Event('input', {bubbles: true}));
+  ta.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', shiftKey: true, bubbles: true, cancelable: true}));
+  return true; })()`
+}
+
+func cellShows(requestHas, bodyHas string) string {
+	r, _ := json.Marshal(requestHas)
+	b, _ := json.Marshal(bodyHas)
+	return `(() => { const c = Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.includes(` + string(r) + `));
+  if (!c || c.dataset.state !== 'done') return false;
+  const f = c.querySelector('[data-body] iframe');
+  return ((f && f.getAttribute('srcdoc')) || c.querySelector('[data-body]').textContent).includes(` + string(b) + `); })()`
+}
+
+func cellErrorShows(requestHas, errHas string) string {
+	r, _ := json.Marshal(requestHas)
+	e, _ := json.Marshal(errHas)
+	return `(() => { const c = Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.includes(` + string(r) + `));
+  const e = c && c.querySelector('[data-error]');
+  return !!e && c.dataset.state === 'error' && e.textContent.includes(` + string(e) + `); })()`
+}
+
+// saveScreenshot keeps a picture of the page under test-artifacts/ at the
+// top of the repository (git-ignored) for a person to look at.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+		return
+	}
+	dir := filepath.Join("..", "test-artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,438 @@
+package exchange
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Curl returns the curl command line that sends r, resolved against base
+// (see Request.URL), for a POSIX shell. Every argument that is not a plain
+// word is single-quoted, so the command is safe to paste whatever the cell
+// holds. The result has no trailing newline.
+//
+// A body with a NUL byte cannot be written on a command line at all; such a
+// command is not faithful.
+func Curl(r Request, base string) string {
+	url := r.urlOrTarget(base)
+	user, pass, auth := basicAuth(r.Headers)
+	var b strings.Builder
+	if r.Method == "HEAD" && r.Body == "" {
+		// -X HEAD leaves curl waiting for a body that never comes; -I is
+		// curl's own way to send HEAD (and it shows the headers).
+		b.WriteString("curl -I")
+	} else {
+		b.WriteString("curl -i")
+		// curl infers GET, and POST once it has data; saying so with -X only
+		// draws a warning from it.
+		if !(r.Method == "GET" && r.Body == "") && !(r.Method == "POST" && r.Body != "") {
+			b.WriteString(" -X ")
+			b.WriteString(shellWord(r.Method))
+		}
+	}
+	if strings.ContainsAny(url, "[]{}") {
+		// Without -g, curl reads "[1-3]" and "{a,b}" in a URL as globs.
+		b.WriteString(" -g")
+	}
+	b.WriteByte(' ')
+	b.WriteString(shellQuote(url))
+	arg := func(flag, v string) {
+		b.WriteString(" \\\n  ")
+		b.WriteString(flag)
+		b.WriteByte(' ')
+		b.WriteString(shellQuote(v))
+	}
+	if auth >= 0 {
+		arg("-u", user+":"+pass)
+	}
+	for i, h := range r.Headers {
+		switch {
+		case i == auth:
+		case h.Value == "":
+			// "-H 'Name:'" tells curl to drop a header; "Name;" sends it empty.
+			arg("-H", h.Name+";")
+		default:
+			arg("-H", h.Name+": "+h.Value)
+		}
+	}
+	switch {
+	case r.Body == "":
+	case r.Body[0] == '@':
+		// --data-binary @x would send the file x; --data-raw takes it literally.
+		arg("--data-raw", r.Body)
+	default:
+		arg("--data-binary", r.Body)
+	}
+	return b.String()
+}
+
+// shellQuote single-quotes s for a POSIX shell: inside single quotes nothing
+// is special except the quote itself, which is closed, escaped and reopened.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellWord leaves a method such as PUT bare, as people write it, and quotes
+// one holding a token character the shell would act on (' $ & | ` ...).
+func shellWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return shellQuote(s)
+		}
+	}
+	if s == "" {
+		return "''"
+	}
+	return s
+}
+
+// basicAuth finds the first Authorization header and, if it is Basic with
+// printable ASCII credentials, returns them and the header's index; else
+// index -1. Only ASCII is turned into -u or HTTPBasicAuth: requests encodes
+// credentials as Latin-1 and curl passes bytes, so anything else would not
+// send what the cell sends.
+func basicAuth(hs []Header) (user, pass string, index int) {
+	for i, h := range hs {
+		if !strings.EqualFold(h.Name, "Authorization") {
+			continue
+		}
+		scheme, cred, _ := strings.Cut(h.Value, " ")
+		if !strings.EqualFold(scheme, "Basic") {
+			return "", "", -1
+		}
+		raw, err := base64.StdEncoding.DecodeString(trimOWS(cred))
+		if err != nil {
+			return "", "", -1
+		}
+		for _, c := range raw {
+			if c < 0x20 || c >= 0x7f {
+				return "", "", -1
+			}
+		}
+		user, pass, ok := strings.Cut(string(raw), ":")
+		if !ok {
+			return "", "", -1
+		}
+		return user, pass, i
+	}
+	return "", "", -1
+}
+
+func (r Request) urlOrTarget(base string) string {
+	if u, err := r.URL(base); err == nil {
+		return u
+	}
+	return r.Target
+}
+
+// pythonShortcut returns the requests function for method, or "" if it has
+// none and requests.request must be used.
+func pythonShortcut(method string) string {
+	switch method {
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		return strings.ToLower(method)
+	}
+	return ""
+}
+
+const pythonWidth = 79 // PEP 8
+
+// Python returns a runnable Python snippet that sends r with requests and
+// prints the exchange the way the course does. A form body
+// (application/x-www-form-urlencoded) becomes a dict, or a list of pairs when
+// a name repeats; any other body is sent as a string. A Basic Authorization
+// header becomes auth=HTTPBasicAuth(...). Headers with the same name are
+// joined into one dict entry (with ", ", or "; " for Cookie), as RFC 9110
+// §5.3 allows. The result has no trailing newline.
+//
+// Like the course's snippets it keeps requests' defaults, so it follows
+// redirects where the wire transport shows the 3xx itself.
+func Python(r Request, base string) string {
+	url := r.urlOrTarget(base)
+	user, pass, auth := basicAuth(r.Headers)
+	form, isForm := formPairs(r)
+
+	var b strings.Builder
+	b.WriteString("import requests\n")
+	if auth >= 0 {
+		b.WriteString("from requests.auth import HTTPBasicAuth\n")
+	}
+	var kwargs []string
+
+	var hs [][2]string
+	for i, h := range r.Headers {
+		if i == auth {
+			continue
+		}
+		// requests writes this very header for a dict of data; leaving it
+		// out keeps the snippet as short as the course's own.
+		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, formType) {
+			continue
+		}
+		hs = mergeHeader(hs, h)
+	}
+	if len(hs) > 0 {
+		entries := make([]string, len(hs))
+		for i, kv := range hs {
+			entries[i] = pyQuote(kv[0]) + ": " + pyData(kv[1])
+		}
+		writePyCollection(&b, "headers", "{", "}", entries)
+		kwargs = append(kwargs, "headers=headers")
+	}
+	switch {
+	case r.Body == "":
+	case isForm && hasRepeats(form):
+		entries := make([]string, len(form))
+		for i, kv := range form {
+			entries[i] = "(" + pyQuote(kv[0]) + ", " + pyQuote(kv[1]) + ")"
+		}
+		writePyCollection(&b, "data", "[", "]", entries)
+		kwargs = append(kwargs, "data=data")
+	case isForm:
+		entries := make([]string, len(form))
+		for i, kv := range form {
+			entries[i] = pyQuote(kv[0]) + ": " + pyQuote(kv[1])
+		}
+		writePyCollection(&b, "data", "{", "}", entries)
+		kwargs = append(kwargs, "data=data")
+	default:
+		b.WriteString("data = ")
+		b.WriteString(pyData(r.Body))
+		b.WriteByte('\n')
+		kwargs = append(kwargs, "data=data")
+	}
+	if auth >= 0 {
+		kwargs = append(kwargs, "auth=HTTPBasicAuth("+pyQuote(user)+", "+pyQuote(pass)+")")
+	}
+
+	head := "resp = requests."
+	first := pyQuote(url)
+	if fn := pythonShortcut(r.Method); fn != "" {
+		head += fn + "("
+	} else {
+		head += "request("
+		first = pyQuote(r.Method) + ", " + first
+	}
+	line := head + first
+	for _, kw := range kwargs {
+		line += ", " + kw
+	}
+	if utf8.RuneCountInString(line)+1 <= pythonWidth || len(kwargs) == 0 {
+		b.WriteString(line)
+	} else {
+		// The course's layout: each keyword argument on its own line, lined
+		// up under the first argument.
+		pad := "\n" + strings.Repeat(" ", len(head))
+		b.WriteString(head)
+		b.WriteString(first)
+		for _, kw := range kwargs {
+			b.WriteByte(',')
+			b.WriteString(pad)
+			b.WriteString(kw)
+		}
+	}
+	b.WriteString(")\n" +
+		"print(resp.status_code, resp.reason)\n" +
+		"for k, v in resp.headers.items():\n" +
+		"    print(f'{k}: {v}')\n" +
+		"print()\n" +
+		"print(resp.text)")
+	return b.String()
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func mergeHeader(hs [][2]string, h Header) [][2]string {
+	for i := range hs {
+		if strings.EqualFold(hs[i][0], h.Name) {
+			sep := ", "
+			if strings.EqualFold(h.Name, "Cookie") {
+				sep = "; " // RFC 9110 §5.3 names Cookie's own separator
+			}
+			hs[i][1] += sep + h.Value
+			return hs
+		}
+	}
+	return append(hs, [2]string{h.Name, h.Value})
+}
+
+// writePyCollection writes "name = {a, b}" on one line if it fits, else one
+// entry a line with a trailing comma, the way black would.
+func writePyCollection(b *strings.Builder, name, open, close string, entries []string) {
+	line := name + " = " + open + strings.Join(entries, ", ") + close
+	if utf8.RuneCountInString(line) <= pythonWidth {
+		b.WriteString(line)
+		b.WriteByte('\n')
+		return
+	}
+	b.WriteString(name + " = " + open + "\n")
+	for _, e := range entries {
+		b.WriteString("    ")
+		b.WriteString(e)
+		b.WriteString(",\n")
+	}
+	b.WriteString(close)
+	b.WriteByte('\n')
+}
+
+// formPairs decodes a form body when the request says it is one and every
+// piece is a well-formed name=value in UTF-8, so that requests re-encoding
+// the pairs sends the same form. Otherwise the body goes as a string.
+func formPairs(r Request) ([][2]string, bool) {
+	if r.Body == "" || MediaType(r.Header("Content-Type")) != formType {
+		return nil, false
+	}
+	var pairs [][2]string
+	for piece := range strings.SplitSeq(r.Body, "&") {
+		name, value, ok := strings.Cut(piece, "=")
+		if !ok || name == "" {
+			return nil, false
+		}
+		n, ok1 := formUnescape(name)
+		v, ok2 := formUnescape(value)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		pairs = append(pairs, [2]string{n, v})
+	}
+	return pairs, true
+}
+
+func hasRepeats(pairs [][2]string) bool {
+	seen := make(map[string]bool, len(pairs))
+	for _, kv := range pairs {
+		if seen[kv[0]] {
+			return true
+		}
+		seen[kv[0]] = true
+	}
+	return false
+}
+
+// formUnescape decodes one name or value of application/x-www-form-urlencoded
+// (WHATWG URL §5.1): "+" is a space, "%XX" a byte.
+func formUnescape(s string) (string, bool) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, utf8.ValidString(s)
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			b = append(b, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return "", false
+			}
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), utf8.Valid(b)
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+// pyData writes a body or header value: a str when it is ASCII, an encoded
+// str when it is other UTF-8 (http.client sends a str as Latin-1, which
+// fails on most text and changes the rest), and bytes when it is not UTF-8
+// at all.
+func pyData(s string) string {
+	if !utf8.ValidString(s) {
+		return pyBytes(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return pyQuote(s) + ".encode()"
+		}
+	}
+	return pyQuote(s)
+}
+
+// pyQuote returns s as a Python 3 str literal, in single quotes unless s
+// holds only the single kind, as Python's repr does. Printable characters,
+// non-ASCII included, stay as they are, so 'Nǐn hǎo' reads as written;
+// everything else is escaped. s that is not UTF-8 becomes a bytes literal,
+// the only Python literal that can hold it.
+func pyQuote(s string) string {
+	if !utf8.ValidString(s) {
+		return pyBytes(s)
+	}
+	q := pyQuoteChar(s)
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, q)
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == rune(q):
+			b = append(b, '\\', byte(r))
+		case r == '\n':
+			b = append(b, `\n`...)
+		case r == '\r':
+			b = append(b, `\r`...)
+		case r == '\t':
+			b = append(b, `\t`...)
+		case r < 0x20 || r == 0x7f:
+			b = append(b, '\\', 'x', hexDigits[r>>4], hexDigits[r&15])
+		case r < 0x80 || strconv.IsPrint(r):
+			b = utf8.AppendRune(b, r)
+		case r <= 0xff:
+			b = append(b, '\\', 'x', hexDigits[r>>4], hexDigits[r&15])
+		case r <= 0xffff:
+			b = append(b, '\\', 'u')
+			b = appendHex(b, uint32(r), 4)
+		default:
+			b = append(b, '\\', 'U')
+			b = appendHex(b, uint32(r), 8)
+		}
+	}
+	return string(append(b, q))
+}
+
+func pyQuoteChar(s string) byte {
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		return '"'
+	}
+	return '\''
+}
+
+func pyBytes(s string) string {
+	q := pyQuoteChar(s)
+	b := make([]byte, 0, len(s)+3)
+	b = append(b, 'b', q)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == q:
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\r':
+			b = append(b, `\r`...)
+		case c == '\t':
+			b = append(b, `\t`...)
+		case c < 0x20 || c >= 0x7f:
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(append(b, q))
+}
+
+func appendHex(b []byte, v uint32, digits int) []byte {
+	for shift := (digits - 1) * 4; shift >= 0; shift -= 4 {
+		b = append(b, hexDigits[v>>uint(shift)&15])
+	}
+	return b
+}

@@ -1,0 +1,143 @@
+package exchange
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is how a response body is shown.
+type Kind uint8
+
+const (
+	KindText   Kind = iota // in a <pre>
+	KindHTML               // in a sandboxed <iframe srcdoc>
+	KindImage              // in an <img>, which runs no script, SVG included
+	KindJSON               // in the foldable JSON view
+	KindBinary             // as a size and a hex dump, never decoded
+)
+
+var kindNames = [...]string{"text", "html", "image", "json", "binary"}
+
+// String returns the kind's lower-case name ("json"), fit for a data- attribute.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "binary"
+}
+
+// MediaType returns the media type of a Content-Type value, lower-cased and
+// without parameters or whitespace: "Text/HTML; charset=utf-8" → "text/html".
+// It returns "" when there is none.
+func MediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(trimOWS(mt))
+}
+
+// KindOf tells how to show a body from its Content-Type alone. An empty or
+// unknown type is KindBinary; KindOfBody can do better for an empty one.
+func KindOf(contentType string) Kind {
+	mt := MediaType(contentType)
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || typ == "" || sub == "" {
+		return KindBinary
+	}
+	switch {
+	case mt == "application/json" || mt == "text/json" || strings.HasSuffix(sub, "+json"):
+		return KindJSON
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return KindHTML
+	case typ == "image":
+		return KindImage
+	case typ == "text",
+		mt == "application/xml" || strings.HasSuffix(sub, "+xml"),
+		mt == "application/javascript" || mt == "application/ecmascript",
+		mt == formType:
+		return KindText
+	}
+	return KindBinary
+}
+
+// KindOfBody is KindOf, except that a body sent without a Content-Type is
+// shown as text when its first bytes (head, e.g. the first chunk) are
+// printable UTF-8, rather than as binary.
+func KindOfBody(contentType string, head []byte) Kind {
+	if MediaType(contentType) != "" {
+		return KindOf(contentType)
+	}
+	if len(head) > 0 && printable(head) {
+		return KindText
+	}
+	return KindBinary
+}
+
+// printable reports whether b is UTF-8 text without control characters other
+// than tab, line breaks and form feed. A rune cut off by the end of b is
+// allowed: b may be the first chunk of a longer body.
+func printable(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:])
+		}
+		i += n
+	}
+	return true
+}
+
+// Charset returns the charset parameter of a Content-Type value, lower-cased
+// ("utf-8"), or "" if it has none. Parameter values may be quoted strings
+// (RFC 9110 §5.6.6).
+func Charset(contentType string) string {
+	_, params, ok := strings.Cut(contentType, ";")
+	for ok {
+		var name, value string
+		name, value, params, ok = nextParam(params)
+		if strings.EqualFold(name, "charset") {
+			return strings.ToLower(value)
+		}
+	}
+	return ""
+}
+
+// nextParam reads `name=value` or `name="quoted value"` from the parameters
+// after a ";", and returns the rest after the next ";" with ok true if there
+// is one. A malformed parameter yields an empty name and is skipped.
+func nextParam(s string) (name, value, rest string, ok bool) {
+	i := strings.IndexAny(s, "=;")
+	if i < 0 {
+		return "", "", "", false
+	}
+	if s[i] == ';' {
+		return "", "", s[i+1:], true
+	}
+	name, s = trimOWS(s[:i]), trimOWS(s[i+1:])
+	if strings.HasPrefix(s, `"`) {
+		var b []byte
+		for i := 1; i < len(s); i++ {
+			switch c := s[i]; c {
+			case '\\':
+				if i+1 < len(s) {
+					i++
+					b = append(b, s[i])
+				}
+			case '"':
+				_, rest, ok = strings.Cut(s[i+1:], ";")
+				return name, string(b), rest, ok
+			default:
+				b = append(b, c)
+			}
+		}
+		return name, string(b), "", false // unterminated: take what there is
+	}
+	value, rest, ok = strings.Cut(s, ";")
+	return name, trimOWS(value), rest, ok
+}

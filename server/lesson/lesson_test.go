@@ -1,0 +1,436 @@
+package lesson
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"wirebook/server/exchange"
+	"wirebook/web"
+)
+
+// lines joins its arguments as the lines of a lesson, so that a test reads
+// with one source line per Go line and line numbers can be counted.
+func lines(ls ...string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
+
+// padTo fills a lesson with prose up to n bytes.
+func padTo(b []byte, n int) []byte {
+	return append(b, bytes.Repeat([]byte("a"), n-len(b))...)
+}
+
+// badLessons are lessons Parse must refuse, with the exact error; FuzzParse
+// starts from them too.
+var badLessons = []struct {
+	name string
+	src  []byte
+	want string
+}{
+	{
+		name: "a lesson over 1 MiB is refused before parsing",
+		src:  padTo(lines("# Big", "```http", "GET /hello", "```"), MaxSize+1),
+		want: "l.md:1: lesson is 1048577 bytes, larger than the 1 MiB limit",
+	},
+	{
+		name: "invalid UTF-8 names the line of the first bad byte",
+		src:  lines("# Title", "fine", "caf\xe9", "```http", "GET /", "```"),
+		want: "l.md:3: not valid UTF-8",
+	},
+	{
+		name: "no level-1 heading is no title",
+		src:  lines("## Only a section", "```http", "GET /hello", "```"),
+		want: "l.md:1: no title: the lesson needs a level-1 heading (# Title)",
+	},
+	{
+		name: "an empty title heading names its line",
+		src:  lines("Intro", "", "#", "```http", "GET /hello", "```"),
+		want: "l.md:3: the level-1 heading that titles the lesson is empty",
+	},
+	{
+		name: "a lesson without cells is refused",
+		src:  lines("# Title", "", "```go", "fmt.Println()", "```"),
+		want: "l.md:1: no request cells: a lesson needs at least one ```http block",
+	},
+	{
+		name: "an unknown option names the fence line",
+		src:  lines("# Title", "", "```http stream user=David", "GET /stream", "```"),
+		want: `l.md:3: unknown cell option "user=David" (known: stream, transport=wire|browser)`,
+	},
+	{
+		name: "a transport other than wire or browser is refused",
+		src:  lines("# Title", "```http", "GET /a", "```", "```http transport=ftp", "GET /b", "```"),
+		want: `l.md:5: transport="ftp": want transport=wire or transport=browser`,
+	},
+	{
+		name: "an empty transport is refused",
+		src:  lines("# Title", "```http transport=", "GET /b", "```"),
+		want: `l.md:2: transport="": want transport=wire or transport=browser`,
+	},
+	{
+		name: "an option given twice is refused",
+		src:  lines("# Title", "```http transport=wire transport=browser", "GET /b", "```"),
+		want: "l.md:2: option transport is given twice",
+	},
+	{
+		name: "stream takes no value",
+		src:  lines("# Title", "```http stream=yes", "GET /stream", "```"),
+		want: `l.md:2: option stream takes no value, got "stream=yes"`,
+	},
+	{
+		name: "an empty cell is refused",
+		src:  lines("# Title", "", "```http", "", "```"),
+		want: "l.md:3: request cell is empty: write METHOD URL on its first line",
+	},
+	{
+		name: "an unclosed cell would swallow the rest of the lesson",
+		src:  lines("# Title", "```http", "GET /a", "", "More prose the teacher meant as prose."),
+		want: "l.md:2: request cell is never closed: add a closing ``` line",
+	},
+	{
+		name: "an unclosed empty cell at the end of the file",
+		src:  []byte("# Title\n```http"),
+		want: "l.md:2: request cell is never closed: add a closing ``` line",
+	},
+	{
+		name: "a cell inside a list is refused",
+		src:  lines("# Title", "", "- step one:", "", "  ```http", "  GET /a", "  ```"),
+		want: "l.md:5: a request cell must not be inside a list or quote; start its fence at the beginning of a line",
+	},
+	{
+		name: "a cell inside a quote is refused",
+		src:  lines("# Title", "> ```http", "> GET /a", "> ```"),
+		want: "l.md:2: a request cell must not be inside a list or quote; start its fence at the beginning of a line",
+	},
+	{
+		name: "a request error names the line inside the cell",
+		src:  lines("# Title", "", "```http", "GET /json", "Content-Type: text/plain", "not a header", "", "body", "```"),
+		want: "l.md:6: header line without a colon: want Name: value (a body goes after a blank line)",
+	},
+	{
+		name: "a bad request line names the line after the fence",
+		src:  lines("# Title", "```http", "get /hello", "```"),
+		want: `l.md:3: method "get" is not upper case; methods are case-sensitive, write GET`,
+	},
+	{
+		name: "line numbers count CRLF line endings",
+		src:  []byte("# Title\r\n\r\n```http\r\nGET /a\r\nbad\r\n```\r\n"),
+		want: "l.md:5: header line without a colon: want Name: value (a body goes after a blank line)",
+	},
+	{
+		name: "the first bad cell is reported even after good ones",
+		src:  lines("# Title", "```http", "GET /a", "```", "", "```http", "GET /b", "```", "", "```http nope", "GET /c", "```"),
+		want: `l.md:10: unknown cell option "nope" (known: stream, transport=wire|browser)`,
+	},
+}
+
+func TestParseRefusesBadLessons(t *testing.T) {
+	t.Parallel()
+	for _, tt := range badLessons {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l, err := Parse("l.md", tt.src)
+			if err == nil {
+				t.Fatalf("Parse succeeded with %d cells; want error %q", len(l.Cells), tt.want)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("error\n got: %s\nwant: %s", got, tt.want)
+			}
+			var le *Error
+			if !errors.As(err, &le) || le.File != "l.md" {
+				t.Errorf("error %#v is not an *Error naming l.md", err)
+			}
+		})
+	}
+}
+
+func TestParseCells(t *testing.T) {
+	t.Parallel()
+	src := lines(
+		"# Watching HTTP", // 1
+		"",
+		"Some *prose*.",
+		"",
+		"```http", // 5
+		"GET /hello",
+		"```",
+		"```http stream", // 8
+		"GET /stream",
+		"```",
+		"",
+		"Between.",
+		"",
+		"```http transport=browser   stream", // 14
+		"POST /json",
+		"Content-Type: application/x-www-form-urlencoded",
+		"",
+		"name=David&title=Data+Scientist",
+		"```",
+		"",
+		"```go",
+		"// Go code stays prose.",
+		"```",
+		"",
+		"```http transport=wire", // 25
+		"GET /secure",
+		"Authorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0",
+		"```",
+	)
+	l, err := Parse("l.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Title != "Watching HTTP" {
+		t.Errorf("Title = %q, want %q", l.Title, "Watching HTTP")
+	}
+
+	want := []Cell{
+		{N: 1, Line: 5, Text: "GET /hello", Transport: "wire", ID: "cell-1",
+			Request: exchange.Request{Method: "GET", Target: "/hello"}},
+		{N: 2, Line: 8, Text: "GET /stream", Stream: true, Transport: "wire", ID: "cell-2",
+			Request: exchange.Request{Method: "GET", Target: "/stream"}},
+		{N: 3, Line: 14, Text: "POST /json\nContent-Type: application/x-www-form-urlencoded\n\nname=David&title=Data+Scientist",
+			Stream: true, Transport: "browser", ID: "cell-3",
+			Request: exchange.Request{Method: "POST", Target: "/json",
+				Headers: []exchange.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
+				Body:    "name=David&title=Data+Scientist"}},
+		{N: 4, Line: 25, Text: "GET /secure\nAuthorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", Transport: "wire", ID: "cell-4",
+			Request: exchange.Request{Method: "GET", Target: "/secure",
+				Headers: []exchange.Header{{Name: "Authorization", Value: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0"}}}},
+	}
+	if len(l.Cells) != len(want) {
+		t.Fatalf("got %d cells, want %d", len(l.Cells), len(want))
+	}
+	for i, c := range l.Cells {
+		if got := c.Request.String(); got != want[i].Request.String() {
+			t.Errorf("cell %d request = %q, want %q", i+1, got, want[i].Request.String())
+		}
+		if got, want := withoutRequest(*c), withoutRequest(want[i]); got != want {
+			t.Errorf("cell %d =\n %+v\nwant\n %+v", i+1, got, want)
+		}
+	}
+
+	// Blocks interleave prose and cells in document order; cells that touch
+	// get no empty prose between them.
+	var kinds []string
+	for i, b := range l.Blocks {
+		switch {
+		case b.Cell != nil && b.Prose == "":
+			kinds = append(kinds, "cell")
+		case b.Cell == nil && b.Prose != "":
+			kinds = append(kinds, "prose")
+		default:
+			t.Errorf("block %d sets both or neither of Prose and Cell: %+v", i, b)
+		}
+	}
+	if got, want := strings.Join(kinds, " "), "prose cell cell prose cell prose cell"; got != want {
+		t.Errorf("blocks = %s, want %s", got, want)
+	}
+	if l.Blocks[1].Cell != l.Cells[0] || l.Blocks[6].Cell != l.Cells[3] {
+		t.Error("Blocks and Cells do not share the same *Cell")
+	}
+	for _, s := range []string{`<h1 id="watching-http">Watching HTTP</h1>`, "<em>prose</em>"} {
+		if !strings.Contains(l.Blocks[0].Prose, s) {
+			t.Errorf("first prose %q lacks %q", l.Blocks[0].Prose, s)
+		}
+	}
+	if p := l.Blocks[5].Prose; !strings.Contains(p, `<pre><code class="language-go">// Go code stays prose.`) {
+		t.Errorf("go code block not kept as prose code: %q", p)
+	}
+}
+
+// cellFields is a Cell without its Request, which holds a slice and so
+// cannot be compared with ==.
+type cellFields struct {
+	N, Line             int
+	Text, Transport, ID string
+	Stream              bool
+}
+
+func withoutRequest(c Cell) cellFields {
+	return cellFields{c.N, c.Line, c.Text, c.Transport, c.ID, c.Stream}
+}
+
+func TestParseAcceptsExactlyMaxSize(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", padTo(lines("# Big", "```http", "GET /hello", "```"), MaxSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Cells) != 1 {
+		t.Errorf("got %d cells, want 1", len(l.Cells))
+	}
+}
+
+func TestProseIsSafe(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", lines(
+		"# Title <script>alert('title')</script>",
+		"",
+		"Hello <script>alert(1)</script> there.",
+		"",
+		`<div onclick="steal()">block HTML</div>`,
+		"",
+		"[click](javascript:alert(2)) and <img src=x onerror=alert(3)>",
+		"",
+		"```http",
+		"GET /hello",
+		"```",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prose := l.Blocks[0].Prose
+	for _, bad := range []string{"<script", "onclick", "javascript:", "onerror", "<div", "<img"} {
+		if strings.Contains(prose, bad) {
+			t.Errorf("prose passes %q through:\n%s", bad, prose)
+		}
+	}
+	if !strings.Contains(prose, "<!-- raw HTML omitted -->") {
+		t.Errorf("prose does not mark the omitted HTML:\n%s", prose)
+	}
+	if l.Title != "Title alert('title')" {
+		t.Errorf("Title = %q, want the heading's text without its tags", l.Title)
+	}
+}
+
+func TestProseRendersGFM(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", lines(
+		"# Title",
+		"",
+		"| header | meaning |",
+		"|---|---|",
+		"| `Location` | where to go |",
+		"",
+		"~~old~~ and https://example.com",
+		"",
+		"```http",
+		"GET /hello",
+		"```",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<table>", "<td><code>Location</code></td>", "<del>old</del>", `<a href="https://example.com">`} {
+		if !strings.Contains(l.Blocks[0].Prose, want) {
+			t.Errorf("prose lacks %q:\n%s", want, l.Blocks[0].Prose)
+		}
+	}
+}
+
+func TestHeadingsDoNotTakeCellIDs(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", lines(
+		"# Cells",
+		"## Cell 1",
+		"```http",
+		"GET /a",
+		"```",
+		"## Cell 1",
+		"### `GET /b` and *more*",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Heading{
+		{1, "cells", "Cells"},
+		{2, "cell-1-1", "Cell 1"},
+		{2, "cell-1-2", "Cell 1"},
+		{3, "get-b-and-more", "GET /b and more"},
+	}
+	if len(l.TOC) != len(want) {
+		t.Fatalf("TOC = %+v, want %+v", l.TOC, want)
+	}
+	for i := range want {
+		if l.TOC[i] != want[i] {
+			t.Errorf("TOC[%d] = %+v, want %+v", i, l.TOC[i], want[i])
+		}
+	}
+	if !strings.Contains(l.Blocks[0].Prose, `<h2 id="cell-1-1">`) {
+		t.Errorf("heading id not rendered as in TOC: %s", l.Blocks[0].Prose)
+	}
+}
+
+func TestFirstLevelOneHeadingIsTheTitle(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", lines(
+		"## Before",
+		"The *real*",
+		"===",
+		"# Second",
+		"```http",
+		"GET /a",
+		"```",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Title != "The real" {
+		t.Errorf("Title = %q, want %q", l.Title, "The real")
+	}
+}
+
+func TestDefaultLessonParses(t *testing.T) {
+	t.Parallel()
+	l, err := Parse(web.DefaultLessonName, web.DefaultLesson())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Cells) < 18 {
+		t.Errorf("default lesson has %d cells, want at least 18", len(l.Cells))
+	}
+	for _, c := range l.Cells {
+		// Relative targets work on whatever single address wirebook
+		// listens on; the course ports are opt-in.
+		if !strings.HasPrefix(c.Request.Target, "/") {
+			t.Errorf("%s:%d: target %q is not relative to the page", web.DefaultLessonName, c.Line, c.Request.Target)
+		}
+		// The page shows the handler beside each cell; a cell whose
+		// endpoint has no marked handler would stand alone.
+		if _, ok := web.SnippetFor(c.Request.Target); !ok {
+			t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", web.DefaultLessonName, c.Line, c.Request.Target)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(web.DefaultLesson())
+	for _, tt := range badLessons {
+		if len(tt.src) <= 64<<10 { // a megabyte seed slows every mutation; the size check is one if
+			f.Add(tt.src)
+		}
+	}
+	f.Add(lines("# T", "```http stream transport=browser", "GET /a", "X: y", "", "body", "```"))
+	f.Add(lines("# T", "- ```http", "  GET /a", "  ```"))
+	f.Add(lines("# T", "```http", "GET /a"))
+	f.Add([]byte("# T\r\n```http\r\nGET /\r\n```\r\n"))
+	f.Add([]byte("# T\n```http\nget \xff\n```"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		l, err := Parse("f.md", src)
+		if err != nil {
+			var le *Error
+			if !errors.As(err, &le) || le.Line < 1 {
+				t.Fatalf("error %v is not an *Error with a line", err)
+			}
+			return
+		}
+		if l.Title == "" || len(l.Cells) == 0 {
+			t.Fatalf("parsed without a title or cells: %+v", l)
+		}
+		n := 0
+		for _, b := range l.Blocks {
+			if (b.Cell == nil) == (b.Prose == "") {
+				t.Fatalf("block sets both or neither of Prose and Cell: %+v", b)
+			}
+			if b.Cell != nil {
+				n++
+				if b.Cell != l.Cells[n-1] || b.Cell.N != n {
+					t.Fatalf("cell %d out of order", n)
+				}
+			}
+		}
+		if n != len(l.Cells) {
+			t.Fatalf("%d cells in Blocks, %d in Cells", n, len(l.Cells))
+		}
+	})
+}

@@ -1,0 +1,104 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"wirebook/server/exchange"
+	"wirebook/wasm/dom"
+	"wirebook/wasm/render"
+)
+
+// fetchTransport sends with the browser's fetch and shows what a page is
+// allowed to see: redirects already followed, forbidden request headers
+// dropped, cross-origin answers hidden without CORS.
+type fetchTransport struct{}
+
+func (fetchTransport) Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error {
+	g := js.Global()
+	opts := dom.Object()
+	opts.Set("method", req.Method)
+	// The student's own Authorization header is sent as written; "omit"
+	// keeps the browser's cookies and remembered logins out of the cell and
+	// stops it from answering a 401 with its login prompt.
+	opts.Set("credentials", "omit")
+	// A cell sends a request each time it runs: never a cached answer, and
+	// never a remembered 301.
+	opts.Set("cache", "no-store")
+
+	headers := g.Get("Headers").New()
+	if err := dom.Catch(func() {
+		for _, h := range req.Headers {
+			headers.Call("append", h.Name, h.Value)
+		}
+	}); err != nil {
+		return err
+	}
+	opts.Set("headers", headers)
+	if req.Body != "" {
+		opts.Set("body", req.Body)
+	}
+
+	abort := g.Get("AbortController").New()
+	opts.Set("signal", abort.Get("signal"))
+	sent := make(chan struct{})
+	defer close(sent)
+	go func() {
+		select {
+		case <-stop:
+			abort.Call("abort")
+		case <-sent:
+		}
+	}()
+
+	var pending js.Value
+	if err := dom.Catch(func() { pending = g.Call("fetch", url, opts) }); err != nil {
+		return err
+	}
+	resp, err := dom.Await(pending)
+	if err != nil {
+		return orStopped(stop, err)
+	}
+
+	head := render.Head{
+		Status:     resp.Get("status").Int(),
+		StatusText: resp.Get("statusText").String(),
+		URL:        resp.Get("url").String(),
+		Redirected: resp.Get("redirected").Bool(),
+		Via:        "browser",
+		Dropped:    render.ForbiddenHeaders(req.Headers),
+	}
+	pairs := g.Get("Array").Call("from", resp.Get("headers"))
+	for i := range pairs.Length() {
+		p := pairs.Index(i)
+		head.Headers = append(head.Headers, exchange.Header{Name: p.Index(0).String(), Value: p.Index(1).String()})
+	}
+	recv.Head(head)
+
+	body := resp.Get("body")
+	if body.IsNull() || body.IsUndefined() {
+		return nil
+	}
+	reader := body.Call("getReader")
+	for {
+		r, err := dom.Await(reader.Call("read"))
+		if err != nil {
+			return orStopped(stop, err)
+		}
+		if r.Get("done").Bool() {
+			return nil
+		}
+		recv.Chunk(dom.Bytes(r.Get("value")))
+	}
+}
+
+// orStopped prefers errStopped to the AbortError that stopping caused.
+func orStopped(stop <-chan struct{}, err error) error {
+	select {
+	case <-stop:
+		return errStopped
+	default:
+		return err
+	}
+}

@@ -1,0 +1,27 @@
+//go:build js && wasm
+
+// Command wasm is wirebook's client, compiled to WebAssembly: it makes the
+// lesson page's request cells run. boot.js starts it; it finds the cells,
+// wires their buttons and keys, and sets html[data-ready="true"].
+//
+// It is built with GOOS=js GOARCH=wasm and must stay small (DESIGN.md's
+// budget is 600 KiB brotli): no fmt, net/http, encoding/json or regexp;
+// the browser's fetch and DOM are called through syscall/js.
+package main
+
+import "wirebook/wasm/dom"
+
+func main() {
+	// Both names use fetch until the wire transport (a WebSocket relay
+	// through the server) arrives; the switch already records the choice
+	// in data-transport, and the output's data-via says which one sent it.
+	transports := map[string]Transport{
+		"browser": fetchTransport{},
+		"wire":    fetchTransport{},
+	}
+	nb := newNotebook(dom.Doc(), transports)
+	nb.ready()
+	// The client lives as long as the page; its listeners (owned by nb)
+	// go with it.
+	select {}
+}

@@ -1,0 +1,370 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"wirebook/server/exchange"
+	"wirebook/wasm/dom"
+	"wirebook/wasm/internal/fakedom"
+	"wirebook/wasm/render"
+)
+
+// page builds, in the fake document, the cells templates.LessonPage renders:
+// only the elements and attributes the client looks for.
+func page(t *testing.T, requests ...string) js.Value {
+	t.Helper()
+	doc := fakedom.Install(t)
+	loc := dom.Object()
+	loc.Set("href", "http://127.0.0.1:2500/")
+	loc.Set("origin", "http://127.0.0.1:2500")
+	js.Global().Set("location", loc)
+	t.Cleanup(func() { js.Global().Delete("location") })
+
+	body := doc.Get("body")
+	body.Call("appendChild", dom.El("button", []string{"data-run-all", "", "disabled", ""}))
+	for i, text := range requests {
+		id := "cell-" + string(rune('1'+i))
+		attrs := []string{"id", id, "data-cell", "", "data-transport", "wire"}
+		if strings.HasSuffix(text, "/stream") {
+			attrs = append(attrs, "data-stream", "")
+		}
+		ta := dom.El("textarea", []string{"data-request", "", "id", id + "-request"})
+		ta.Set("value", text)
+		body.Call("appendChild", dom.El("section", attrs,
+			dom.El("div", []string{"data-count", ""}, dom.Text("In [ ]:")),
+			ta,
+			dom.El("button", []string{"data-run", "", "disabled", ""}),
+			dom.El("input", []string{"type", "radio", "value", "wire", "data-transport-choice", ""}),
+			dom.El("input", []string{"type", "radio", "value", "browser", "data-transport-choice", ""}),
+			dom.El("button", []string{"data-copy", "curl", "disabled", ""}),
+			dom.El("button", []string{"data-copy", "python", "disabled", ""}),
+			dom.El("span", []string{"data-copy-status", ""}),
+			dom.El("div", []string{"data-outputs", ""}),
+		))
+	}
+	return doc
+}
+
+// fake is a Transport that answers from a table and records what it sent.
+type fake struct {
+	mu    sync.Mutex
+	sent  []string
+	delay chan struct{} // when set, a /stream body waits for it (or for stop)
+}
+
+func (f *fake) Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error {
+	f.mu.Lock()
+	f.sent = append(f.sent, req.Method+" "+url)
+	f.mu.Unlock()
+	switch req.Target {
+	case "/hello":
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{
+			{Name: "content-type", Value: "text/plain; charset=utf-8"}, {Name: "content-length", Value: "5"}}})
+		recv.Chunk([]byte("Hel"))
+		recv.Chunk([]byte("lo"))
+		return nil
+	case "/json":
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "application/json"}}})
+		recv.Chunk([]byte(`{"Server":"Test Server"}`))
+		return nil
+	case "/stream":
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "text/plain"}}})
+		recv.Chunk([]byte("Hello\n"))
+		select {
+		case <-f.delay:
+			recv.Chunk([]byte("Bonjour\n"))
+			return nil
+		case <-stop:
+			return errStopped
+		}
+	case "/down":
+		return &dom.Error{Name: "TypeError", Message: "Failed to fetch"}
+	case "/cut":
+		recv.Head(render.Head{Status: 200, Via: "browser"})
+		return errors.New("network error")
+	}
+	return errors.New("fake: no answer for " + req.Target)
+}
+
+func (f *fake) sends() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.sent...)
+}
+
+func start(t *testing.T, tr Transport) *notebook {
+	t.Helper()
+	nb := newNotebook(dom.Doc(), map[string]Transport{"browser": tr, "wire": tr})
+	nb.ready()
+	t.Cleanup(nb.close)
+	return nb
+}
+
+// waitFor polls cond until it holds; the client's work runs on goroutines
+// started by events, so the test yields to them between checks.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func q(t *testing.T, root js.Value, sel string) js.Value {
+	t.Helper()
+	v, ok := dom.Query(root, sel)
+	if !ok {
+		t.Fatalf("no %s", sel)
+	}
+	return v
+}
+
+func text(v js.Value) string { return v.Get("textContent").String() }
+
+func state(c js.Value) func() bool {
+	return func() bool { s := dom.Attr(c, "data-state"); return s == "done" || s == "error" }
+}
+
+func TestReadyEnablesTheControls(t *testing.T) {
+	doc := page(t, "GET /hello")
+	start(t, &fake{})
+	if got := dom.Attr(doc.Get("documentElement"), "data-ready"); got != "true" {
+		t.Errorf(`html data-ready = %q, want "true"`, got)
+	}
+	for _, b := range dom.QueryAll(doc, "[data-run], [data-copy], [data-run-all]") {
+		if dom.HasAttr(b, "disabled") {
+			t.Error("a control is still disabled once the client runs")
+		}
+	}
+}
+
+func TestRunShowsTheResponseByTheContract(t *testing.T) {
+	doc := page(t, "GET /hello", "GET /json")
+	f := &fake{}
+	start(t, f)
+	cell := q(t, doc, "#cell-1")
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "the run to finish", state(cell))
+
+	if got := dom.Attr(cell, "data-state"); got != "done" {
+		t.Fatalf("data-state = %q", got)
+	}
+	if got := f.sends(); len(got) != 1 || got[0] != "GET http://127.0.0.1:2500/hello" {
+		t.Errorf("sent %q, want the cell's request resolved against the page", got)
+	}
+	out := q(t, cell, "[data-outputs] [data-output]")
+	if got := text(q(t, out, "[data-status]")); got != "200 OK" {
+		t.Errorf("[data-status] = %q", got)
+	}
+	if n := len(dom.QueryAll(out, "[data-headers] tr")); n != 2 {
+		t.Errorf("%d header rows, want 2", n)
+	}
+	if got := text(q(t, out, "[data-body] pre")); got != "Hello" {
+		t.Errorf("body = %q", got)
+	}
+	if got := dom.Attr(q(t, out, "[data-size]"), "data-size"); got != "5" {
+		t.Errorf("data-size = %q", got)
+	}
+	if got := dom.Attr(q(t, out, "[data-time]"), "data-time"); got == "" {
+		t.Error("data-time is empty after the run")
+	}
+	count := q(t, cell, "[data-count]")
+	if text(count) != "In [1]:" || dom.Attr(count, "data-count") != "1" {
+		t.Errorf("prompt = %q (data-count %q), want In [1]:", text(count), dom.Attr(count, "data-count"))
+	}
+
+	// The other cell is untouched, and the next run anywhere is number 2.
+	other := q(t, doc, "#cell-2")
+	if _, ok := dom.Query(other, "[data-output]"); ok {
+		t.Error("running cell 1 put output in cell 2")
+	}
+	q(t, other, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "cell 2", state(other))
+	if got := text(q(t, other, "[data-count]")); got != "In [2]:" {
+		t.Errorf("second run's prompt = %q", got)
+	}
+	if got := dom.Attr(q(t, other, "[data-output]"), "data-kind"); got != "json" {
+		t.Errorf("data-kind = %q", got)
+	}
+	if _, ok := dom.Query(other, "[data-body] details"); !ok {
+		t.Error("the JSON body is not a foldable view")
+	}
+}
+
+func TestErrorsStayInTheirCell(t *testing.T) {
+	rows := []struct {
+		name, request string
+		want          string
+		output        bool // a response had begun, so [data-error] is inside [data-output]
+	}{
+		{"a parse error names the line", "GET /hello\nBad Header Line", "line 2: ", false},
+		{"a target that is neither a path nor a URL is refused before sending", "GET hello", "line 1: target", false},
+		{"a failed fetch explains what the browser hides", "GET /down", "fetch failed: TypeError: Failed to fetch", false},
+		{"a body cut short keeps the head and says so", "GET /cut", "the body was cut short: network error", true},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			doc := page(t, row.request, "GET /hello")
+			f := &fake{}
+			start(t, f)
+			cell := q(t, doc, "#cell-1")
+			q(t, cell, "[data-run]").Call("dispatch", "click")
+			waitFor(t, "the run to finish", state(cell))
+
+			if got := dom.Attr(cell, "data-state"); got != "error" {
+				t.Errorf("data-state = %q, want error", got)
+			}
+			errs := dom.QueryAll(cell, "[data-error]")
+			if len(errs) != 1 || !strings.Contains(text(errs[0]), row.want) {
+				t.Fatalf("errors %d, first %q; want one containing %q", len(errs), text(errs[0]), row.want)
+			}
+			if _, inOutput := dom.Query(cell, "[data-output] [data-error]"); inOutput != row.output {
+				t.Errorf("error inside [data-output] = %v, want %v", inOutput, row.output)
+			}
+			if _, ok := dom.Query(q(t, doc, "#cell-2"), "[data-error]"); ok {
+				t.Error("the error reached another cell")
+			}
+		})
+	}
+}
+
+func TestRunAllGoesInOrderOneAtATime(t *testing.T) {
+	doc := page(t, "GET /json", "GET /hello", "GET /down", "GET /json")
+	f := &fake{}
+	start(t, f)
+	runAll := q(t, doc, "[data-run-all]")
+	runAll.Call("dispatch", "click")
+	waitFor(t, "Run all", func() bool { return dom.Attr(runAll, "data-state") == "done" })
+
+	want := "GET http://127.0.0.1:2500/json GET http://127.0.0.1:2500/hello GET http://127.0.0.1:2500/down GET http://127.0.0.1:2500/json"
+	if got := strings.Join(f.sends(), " "); got != want {
+		t.Errorf("sent %q, want every cell in order, a failure not stopping the rest", got)
+	}
+	for i, c := range dom.QueryAll(doc, "[data-cell]") {
+		wantCount := "In [" + string(rune('1'+i)) + "]:"
+		if got := text(q(t, c, "[data-count]")); got != wantCount {
+			t.Errorf("cell %d prompt %q, want %q", i+1, got, wantCount)
+		}
+	}
+	if dom.HasAttr(runAll, "disabled") {
+		t.Error("Run all stays disabled after it finished")
+	}
+}
+
+func TestRunningAgainStopsTheRunInFlight(t *testing.T) {
+	doc := page(t, "GET /stream")
+	f := &fake{delay: make(chan struct{})}
+	start(t, f)
+	cell := q(t, doc, "#cell-1")
+	run := q(t, cell, "[data-run]")
+	run.Call("dispatch", "click")
+	waitFor(t, "the first chunk to show live", func() bool {
+		pre, ok := dom.Query(cell, "[data-body] pre")
+		return ok && text(pre) == "Hello\n" && dom.Attr(cell, "data-state") == "running"
+	})
+
+	run.Call("dispatch", "click")
+	waitFor(t, "the second run to send", func() bool { return len(f.sends()) == 2 })
+	close(f.delay)
+	waitFor(t, "the second run to finish", func() bool { return dom.Attr(cell, "data-state") == "done" })
+	if got := text(q(t, cell, "[data-body] pre")); got != "Hello\nBonjour\n" {
+		t.Errorf("body = %q, want only the second run's", got)
+	}
+	if n := len(dom.QueryAll(cell, "[data-output]")); n != 1 {
+		t.Errorf("%d outputs, want the second run's alone", n)
+	}
+	if _, ok := dom.Query(cell, "[data-error]"); ok {
+		t.Errorf("the stopped run's error outlived it: %q", text(q(t, cell, "[data-error]")))
+	}
+}
+
+func TestKeysAndControls(t *testing.T) {
+	doc := page(t, "GET /hello", "GET /json")
+	f := &fake{}
+	start(t, f)
+	first := q(t, doc, "#cell-1")
+	ta := q(t, first, "[data-request]")
+
+	if ta.Call("dispatch", "keydown", map[string]any{"key": "Enter"}).Bool() {
+		t.Error("a plain Enter was taken from the textarea")
+	}
+	if !ta.Call("dispatch", "keydown", map[string]any{"key": "Enter", "shiftKey": true}).Bool() {
+		t.Error("Shift+Enter still types a newline")
+	}
+	waitFor(t, "Shift+Enter's run", state(first))
+	if got := doc.Get("activeElement").Get("id").String(); got != "cell-2-request" {
+		t.Errorf("focus is on %q after Shift+Enter, want the next cell", got)
+	}
+
+	ta.Set("value", "GET /hello\nX-A: 1\nX-B: 2")
+	ta.Call("dispatch", "input")
+	if got := ta.Get("rows").Int(); got != 3 {
+		t.Errorf("rows = %d after typing three lines", got)
+	}
+
+	radios := dom.QueryAll(first, "[data-transport-choice]")
+	radios[1].Call("dispatch", "change")
+	if got := dom.Attr(first, "data-transport"); got != "browser" {
+		t.Errorf("data-transport = %q after choosing browser", got)
+	}
+
+	t.Run("copy as curl uses the Clipboard API when there is one", func(t *testing.T) {
+		copied := make(chan string, 1)
+		nav := dom.Object()
+		clip := dom.Object()
+		write := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			copied <- args[0].String()
+			return js.Global().Get("Promise").Call("resolve")
+		})
+		defer write.Release()
+		clip.Set("writeText", write)
+		nav.Set("clipboard", clip)
+		old := js.Global().Get("navigator")
+		js.Global().Set("navigator", nav)
+		defer js.Global().Set("navigator", old)
+
+		q(t, first, `[data-copy="curl"]`).Call("dispatch", "click")
+		got := <-copied
+		if !strings.HasPrefix(got, "curl ") || !strings.Contains(got, "http://127.0.0.1:2500/hello") || !strings.Contains(got, "X-A: 1") {
+			t.Errorf("copied %q", got)
+		}
+		waitFor(t, "the copy status", func() bool { return strings.HasPrefix(text(q(t, first, "[data-copy-status]")), "Copied") })
+	})
+	t.Run("a request that does not parse is not copied", func(t *testing.T) {
+		ta.Set("value", "nonsense")
+		q(t, first, `[data-copy="python"]`).Call("dispatch", "click")
+		if got := text(q(t, first, "[data-copy-status]")); !strings.HasPrefix(got, "Cannot copy: line 1") {
+			t.Errorf("status = %q", got)
+		}
+	})
+}
+
+func TestCloseReleasesEveryListener(t *testing.T) {
+	doc := page(t, "GET /hello")
+	nb := newNotebook(dom.Doc(), map[string]Transport{"browser": &fake{}})
+	run := q(t, doc, "[data-run]")
+	if run.Call("listenerCount", "click").Int() != 1 {
+		t.Fatal("the run button has no listener")
+	}
+	nb.close()
+	for _, sel := range []string{"[data-run]", "[data-run-all]", "[data-copy]"} {
+		for _, el := range dom.QueryAll(doc, sel) {
+			if n := el.Call("listenerCount", "click").Int(); n != 0 {
+				t.Errorf("%s keeps %d click listeners after close", sel, n)
+			}
+		}
+	}
+	if n := q(t, doc, "[data-request]").Call("listenerCount", "keydown").Int(); n != 0 {
+		t.Errorf("the textarea keeps %d keydown listeners", n)
+	}
+}

@@ -1,0 +1,70 @@
+package render
+
+import "wirebook/server/exchange"
+
+// jsonOpenDepth is how deep the JSON view starts unfolded: enough for any
+// answer of the course, while a large document opens as an outline.
+const jsonOpenDepth = 3
+
+// JSONView is a JSON body pretty-printed with every object and array a
+// <details> that folds it. The text reads as JSON: keys, strings and
+// numbers exactly as sent, commas and brackets where they belong.
+//
+//	<div class="json">
+//	  <details open class="j-obj"><summary data-n="2 keys">{</summary>
+//	    <div class="j-item"><span class="j-key">"name"</span>: <span class="j-str">"David"</span>,</div>
+//	    …
+//	  }</details>
+//	</div>
+func JSONView(v *exchange.JSONValue) *Node {
+	return El("div", A("class", "json"), jsonNode(v, 0))
+}
+
+func jsonNode(v *exchange.JSONValue, depth int) *Node {
+	var open, close, class, unit string
+	switch v.Kind {
+	case exchange.JSONObject:
+		open, close, class, unit = "{", "}", "j-obj", "key"
+	case exchange.JSONArray:
+		open, close, class, unit = "[", "]", "j-arr", "item"
+	default:
+		return El("span", A("class", jsonClass(v.Kind)), Text(v.Text))
+	}
+	if len(v.Items) == 0 {
+		return El("span", A("class", class), Text(open+close))
+	}
+	n := itoa(len(v.Items)) + " " + unit
+	if len(v.Items) != 1 {
+		n += "s"
+	}
+	attrs := A("class", class)
+	if depth < jsonOpenDepth {
+		attrs = append(attrs, "open", "")
+	}
+	d := El("details", attrs, El("summary", A("data-n", n+" "+close), Text(open)))
+	for i, item := range v.Items {
+		row := El("div", A("class", "j-item"))
+		if v.Kind == exchange.JSONObject {
+			row.Kids = append(row.Kids, El("span", A("class", "j-key"), Text(v.Keys[i])), Text(": "))
+		}
+		row.Kids = append(row.Kids, jsonNode(item, depth+1))
+		if i < len(v.Items)-1 {
+			row.Kids = append(row.Kids, Text(","))
+		}
+		d.Kids = append(d.Kids, row)
+	}
+	d.Kids = append(d.Kids, Text(close))
+	return d
+}
+
+func jsonClass(k exchange.JSONKind) string {
+	switch k {
+	case exchange.JSONString:
+		return "j-str"
+	case exchange.JSONNumber:
+		return "j-num"
+	case exchange.JSONBool:
+		return "j-bool"
+	}
+	return "j-null"
+}

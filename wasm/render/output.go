@@ -1,0 +1,290 @@
+package render
+
+import (
+	"strings"
+	"time"
+
+	"wirebook/server/exchange"
+)
+
+// Head is the status and headers of a response, as a transport received them.
+type Head struct {
+	Proto      string // "HTTP/1.1" when the transport knows it; fetch does not
+	Status     int
+	StatusText string            // "" when the transport had none (fetch over HTTP/2)
+	Headers    []exchange.Header // in the order received
+	URL        string            // the URL that answered, after any redirect the transport followed
+	Redirected bool              // the transport followed a redirect to get here
+	Via        string            // "browser" or "wire": which transport sent the request
+	Dropped    []string          // request headers the transport could not send
+}
+
+// Header returns the first value of the named header, compared without regard to case.
+func (h Head) Header(name string) string {
+	for _, f := range h.Headers {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Limits on what one output holds, so a cell pointed at a large file cannot
+// freeze the tab: the size line still counts every byte received.
+const (
+	DefaultMaxText = 1 << 20  // text shown in a <pre>
+	DefaultMaxBody = 16 << 20 // body kept to show as an image, a page or JSON
+	hexDumpBytes   = 512
+)
+
+// Output follows one response as it arrives: Head first, then Chunk for each
+// piece of the body, then End. It decides what the page shows at each step;
+// the client only turns the Nodes into DOM.
+//
+// Text is shown live, chunk by chunk, so a streamed body reads as it comes;
+// so is every body of a stream cell. Other kinds (a page, an image, JSON)
+// are kept until End and shown whole.
+type Output struct {
+	// BlobURL turns an image body into a URL for <img src>; the client makes
+	// a blob: URL. Nil shows images as binary.
+	BlobURL func(contentType string, body []byte) string
+	MaxText int
+	MaxBody int
+
+	stream   bool
+	head     Head
+	ctype    string
+	kind     exchange.Kind
+	typed    bool // the response named a media type
+	live     bool
+	size     int
+	kept     []byte
+	overflow bool // the body outgrew MaxBody
+	shown    int  // bytes of text shown live
+	text     utf8Stream
+}
+
+// NewOutput starts the output of one run; stream is the cell's data-stream.
+func NewOutput(stream bool) *Output {
+	return &Output{stream: stream, MaxText: DefaultMaxText, MaxBody: DefaultMaxBody}
+}
+
+// Head is the output as soon as the head arrives: status line, timing and
+// size (filled in by End), the headers, and an empty body.
+//
+//	<div data-output data-via=… data-kind=…>
+//	  <p class="out-meta"><span data-status data-code=…>…</span> <span data-time>…</span> <span data-size>…</span> <span class="via">…</span></p>
+//	  <p class="out-note" data-note>…</p>               (a redirect fetch followed)
+//	  <table data-headers><tr><th>Name</th><td>value</td></tr>…</table>
+//	  <div data-body data-kind=…><pre>…</pre></div>    (the <pre> only when shown live)
+//	</div>
+func (o *Output) Head(h Head) *Node {
+	o.head = h
+	o.ctype = h.Header("Content-Type")
+	o.kind = exchange.KindOf(o.ctype)
+	o.typed = exchange.MediaType(o.ctype) != ""
+	o.live = o.stream || (o.typed && o.kind == exchange.KindText)
+	if !o.typed && o.live {
+		o.kind = exchange.KindText // a stream cell shows what comes as text
+	}
+
+	// Without a Content-Type the kind waits for the body (see End).
+	kind := ""
+	if o.typed || o.live {
+		kind = o.kind.String()
+	}
+	status := StatusLine(h.Status, h.StatusText)
+	meta := El("p", A("class", "out-meta"))
+	if h.Proto != "" {
+		meta.Kids = append(meta.Kids, El("span", A("class", "out-proto"), Text(h.Proto)), Text(" "))
+	}
+	meta.Kids = append(meta.Kids,
+		El("span", A("data-status", "", "data-code", itoa(h.Status), "class", statusClass(h.Status)), Text(status)),
+		Text(" "),
+		El("span", A("data-time", "", "class", "out-num"), Text("…")),
+		Text(" "),
+		El("span", A("data-size", "", "class", "out-num"), Text("…")),
+		Text(" "),
+		El("span", A("class", "out-via"), Text("via "+viaName(h.Via))),
+	)
+	out := El("div", A("data-output", "", "data-via", h.Via, "data-kind", kind), meta)
+	if h.Redirected {
+		out.Kids = append(out.Kids, El("p", A("class", "out-note", "data-note", ""),
+			Text("The browser followed a redirect and shows only where it ended: "+h.URL+
+				". The wire transport shows the redirect itself.")))
+	}
+	if len(h.Dropped) > 0 {
+		out.Kids = append(out.Kids, El("p", A("class", "out-note", "data-note", ""),
+			Text("The browser did not send "+strings.Join(h.Dropped, ", ")+": a page may not set "+
+				pick(len(h.Dropped) == 1, "that header", "those headers")+". The wire transport sends them.")))
+	}
+	out.Kids = append(out.Kids, headerTable(h.Headers))
+	body := El("div", A("data-body", "", "data-kind", kind))
+	if o.live {
+		body.Kids = append(body.Kids, El("pre", A("class", "out-text")))
+	}
+	out.Kids = append(out.Kids, body)
+	return out
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}
+
+func viaName(via string) string {
+	if via == "wire" {
+		return "the server (wire)"
+	}
+	return "browser fetch"
+}
+
+func statusClass(code int) string {
+	switch {
+	case code >= 500:
+		return "status status-5xx"
+	case code >= 400:
+		return "status status-4xx"
+	case code >= 300:
+		return "status status-3xx"
+	}
+	return "status status-2xx"
+}
+
+func headerTable(hs []exchange.Header) *Node {
+	t := El("table", A("data-headers", "", "class", "out-headers"))
+	tbody := El("tbody", nil)
+	for _, h := range hs {
+		tbody.Kids = append(tbody.Kids, El("tr", nil,
+			El("th", A("scope", "row"), Text(h.Name)),
+			El("td", nil, Text(h.Value))))
+	}
+	t.Kids = append(t.Kids, tbody)
+	return t
+}
+
+// Chunk takes the next piece of the body and returns the text to append to
+// the live <pre>, or "" when the body is kept for End or past MaxText.
+func (o *Output) Chunk(p []byte) string {
+	o.size += len(p)
+	if !o.live {
+		if !o.overflow && len(o.kept)+len(p) <= o.MaxBody {
+			o.kept = append(o.kept, p...)
+		} else {
+			o.overflow, o.kept = true, nil
+		}
+		return ""
+	}
+	if o.shown >= o.MaxText {
+		return ""
+	}
+	if room := o.MaxText - o.shown; len(p) > room {
+		p = p[:room]
+	}
+	o.shown += len(p)
+	return o.text.write(p)
+}
+
+// Size is the count of body bytes received so far.
+func (o *Output) Size() int { return o.size }
+
+// Final is what End adds to the output.
+type Final struct {
+	// Body replaces the children of [data-body]; nil leaves the live <pre> as it is.
+	Body *Node
+	// Tail is text to append to the live <pre>: a split character that never
+	// completed, or a note that the rest was not shown.
+	Tail string
+	// Kind is the body's kind for data-kind, now that the whole body is here.
+	Kind               string
+	TimeText, TimeAttr string
+	SizeText, SizeAttr string
+}
+
+// End is the whole body received after elapsed.
+func (o *Output) End(elapsed time.Duration) Final {
+	var f Final
+	f.TimeText, f.TimeAttr = Millis(elapsed)
+	f.SizeText, f.SizeAttr = Bytes(o.size)
+	if !o.typed && !o.live {
+		o.kind = exchange.KindOfBody(o.ctype, o.kept[:min(len(o.kept), 512)])
+	}
+	f.Kind = o.kind.String()
+	if o.live {
+		f.Tail = o.text.flush()
+		if o.size > o.shown {
+			f.Tail += "\n… " + itoa(o.size-o.shown) + " more bytes not shown"
+		}
+		if o.size == 0 {
+			f.Body = empty()
+		}
+		return f
+	}
+	f.Body = o.body()
+	o.kept = nil
+	return f
+}
+
+func empty() *Node {
+	return El("p", A("class", "out-empty"), Text("(empty body)"))
+}
+
+func (o *Output) body() *Node {
+	if o.size == 0 {
+		return empty()
+	}
+	if o.overflow {
+		return El("p", A("class", "out-empty"),
+			Text("The body is "+itoa(o.size)+" bytes, more than this page shows ("+itoa(o.MaxBody)+"); the size above is exact."))
+	}
+	switch o.kind {
+	case exchange.KindHTML:
+		return htmlView(o.kept, o.head.URL, o.MaxText)
+	case exchange.KindJSON:
+		if v, err := exchange.ParseJSON(string(o.kept)); err == nil {
+			return JSONView(v)
+		}
+		// Labelled JSON that is not: show what came, so the student sees why.
+		return textView(o.kept, o.MaxText)
+	case exchange.KindText:
+		return textView(o.kept, o.MaxText)
+	case exchange.KindImage:
+		if o.BlobURL != nil {
+			return El("img", A("src", o.BlobURL(o.ctype, o.kept), "alt", "the response body, "+o.ctype, "class", "out-image"))
+		}
+	}
+	return El("pre", A("class", "out-hex"), Text(hexDump(o.kept, hexDumpBytes)),
+		Text(tailNote(len(o.kept), hexDumpBytes)))
+}
+
+func tailNote(have, shown int) string {
+	if have <= shown {
+		return ""
+	}
+	return "… " + itoa(have-shown) + " more bytes"
+}
+
+func textView(b []byte, max int) *Node {
+	var s utf8Stream
+	cut := b
+	if len(cut) > max {
+		cut = cut[:max]
+	}
+	t := s.write(cut) + s.flush()
+	return El("pre", A("class", "out-text"), Text(t), Text(tailNote(len(b), max)))
+}
+
+// htmlView draws a page in a sandboxed frame and keeps its source a click
+// away. The sandbox is empty: the page's scripts do not run, and its origin
+// is opaque, so it cannot reach the lesson page, its storage or its client.
+func htmlView(b []byte, base string, max int) *Node {
+	var s utf8Stream
+	doc := s.write(b) + s.flush()
+	return El("div", A("class", "out-html"),
+		El("iframe", A("sandbox", "", "srcdoc", WithBase(doc, base), "title", "the response body, rendered", "class", "out-frame")),
+		El("details", A("class", "out-source"),
+			El("summary", nil, Text("Source")),
+			textView(b, max)))
+}

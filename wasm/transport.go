@@ -1,0 +1,35 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+
+	"wirebook/server/exchange"
+	"wirebook/wasm/render"
+)
+
+// Transport sends one request and reports the response as it arrives. The
+// browser transport is fetch; the wire transport (the server relays the
+// request over a WebSocket and streams back head, chunks, end) implements
+// the same interface, so both go through one renderer.
+type Transport interface {
+	// Send blocks until the response has ended, failed, or stop is closed
+	// (then it returns errStopped). It calls recv.Head once, then
+	// recv.Chunk for each piece of the body, all from the goroutine that
+	// called Send. An error after Head means the body was cut short.
+	//
+	// stop is a channel, not a context.Context: package context links
+	// about 70 KiB (brotli) of time and timer code into the client, an
+	// eighth of its budget, to carry one bit.
+	Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error
+}
+
+// Receiver is told about a response as it arrives.
+type Receiver interface {
+	Head(render.Head)
+	Chunk([]byte)
+}
+
+// errStopped is what Send returns when its stop channel closed.
+var errStopped = errors.New("stopped")
