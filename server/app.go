@@ -20,6 +20,8 @@ import (
 	"wirebook/server/files"
 	"wirebook/server/lesson"
 	"wirebook/server/page"
+	"wirebook/server/relay"
+	"wirebook/server/wsstream"
 	"wirebook/web"
 )
 
@@ -41,6 +43,8 @@ type app struct {
 	course    *course.Course
 	files     http.Handler
 	page      *page.Handler
+	relay     *relay.Relay
+	wsStream  http.Handler
 	listeners []listener
 }
 
@@ -89,6 +93,15 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		course.WithStreamCount(cfg.streamCount),
 		course.WithStreamMaxDelay(cfg.streamMaxDelay),
 		course.WithMaxBodyBytes(cfg.maxBody),
+	)
+
+	// The wire transport may reach wirebook's own listeners (added once
+	// they listen, when their ports are known) and what -relay-allow names.
+	a.relay = relay.New(relay.WithAllowedHosts(cfg.relayAllow...), relay.WithLogger(a.log))
+	a.wsStream = wsstream.New(greetings,
+		wsstream.WithCount(cfg.streamCount),
+		wsstream.WithMaxDelay(cfg.streamMaxDelay),
+		wsstream.WithLogger(a.log),
 	)
 
 	name, src := web.DefaultLessonName, web.DefaultLesson()
@@ -165,6 +178,9 @@ func (a *app) serve(ctx context.Context) error {
 			return fmt.Errorf("listen for %s on %s: %w", l.name, l.addr, err)
 		}
 		l.ln = ln
+		if err := a.relay.AllowHosts(ln.Addr().String()); err != nil {
+			return err
+		}
 	}
 
 	base, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
@@ -207,6 +223,10 @@ func (a *app) serve(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
+	// Relays run on hijacked connections Shutdown does not track; the
+	// cancelled base context has ended them, and this waits for their
+	// goroutines to finish.
+	a.relay.Wait()
 	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

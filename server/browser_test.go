@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,15 +66,19 @@ func browser(t *testing.T) context.Context {
 
 // cellResult is what a cell shows after a run, read from the DOM contract.
 type cellResult struct {
-	Request    string  `json:"request"`
-	State      string  `json:"state"`
-	Status     string  `json:"status"`
-	Body       string  `json:"body"`
-	Srcdoc     string  `json:"srcdoc"`
-	Sandbox    *string `json:"sandbox"`
-	ImgWidth   int     `json:"imgWidth"`
-	Error      string  `json:"error"`
-	HeaderRows int     `json:"headerRows"`
+	Request    string      `json:"request"`
+	State      string      `json:"state"`
+	Status     string      `json:"status"`
+	Body       string      `json:"body"`
+	Srcdoc     string      `json:"srcdoc"`
+	Sandbox    *string     `json:"sandbox"`
+	ImgWidth   int         `json:"imgWidth"`
+	Error      string      `json:"error"`
+	HeaderRows int         `json:"headerRows"`
+	Headers    [][2]string `json:"headers"`
+	Via        string      `json:"via"`
+	Messages   int         `json:"messages"`
+	Close      string      `json:"close"`
 }
 
 const readCells = `Array.from(document.querySelectorAll('[data-cell]')).map(c => {
@@ -89,6 +95,11 @@ const readCells = `Array.from(document.querySelectorAll('[data-cell]')).map(c =>
     imgWidth: img ? img.naturalWidth : 0,
     error: (q('[data-error]') || {}).textContent || '',
     headerRows: c.querySelectorAll('[data-headers] tr').length,
+    headers: Array.from(c.querySelectorAll('[data-headers] tr')).map(tr =>
+      [(tr.querySelector('th') || {}).textContent || '', (tr.querySelector('td') || {}).textContent || '']),
+    via: (q('[data-output]') || {dataset: {}}).dataset.via || '',
+    messages: c.querySelectorAll('[data-messages] > li').length,
+    close: (q('[data-close]') || {}).textContent || '',
   };
 })`
 
@@ -160,6 +171,20 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		{match: "GET /json?name=David&title=Instructor", status: "200 OK", has: "Test Server"},
 		{match: "POST /json", status: "200 OK", has: "Data Scientist"},
 		{match: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", status: "200 OK", has: "Hello, David!"},
+		// On the wire (the default transport) the page shows what was sent:
+		// the redirect unfollowed, the challenge without a login prompt.
+		{match: "GET /redirect", status: "301 Moved Permanently", check: headerRow("Location", "http://kdm.training")},
+		{match: "Basic RGF2aWQ6YmFkcGFzcw==", status: "401 Unauthorized", has: "Unauthorized Access",
+			check: headerRow("WWW-Authenticate", `Basic realm="Authentication Required"`)},
+		{match: "GET /ws/stream", status: "101 Switching Protocols", check: func(c cellResult) string {
+			if c.Messages != 3 {
+				return fmt.Sprintf("shows %d WebSocket messages, want -stream-count=3", c.Messages)
+			}
+			if !strings.HasPrefix(c.Close, "1000") || !strings.Contains(c.Close, "sent 3 greetings") {
+				return "close line " + strconv.Quote(c.Close) + ", want a normal closure with the server's reason"
+			}
+			return ""
+		}},
 	}
 	for _, e := range expect {
 		c, ok := findCell(got, e.match)
@@ -170,7 +195,8 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		if c.Status != e.status {
 			t.Errorf("cell %q: status %q, want %q (error %q)", e.match, c.Status, e.status, c.Error)
 		}
-		if c.HeaderRows == 0 && c.Status != "" {
+		// A page cannot see a WebSocket handshake's headers, only its status.
+		if c.HeaderRows == 0 && c.Status != "" && c.Status != "101 Switching Protocols" {
 			t.Errorf("cell %q shows no header rows", e.match)
 		}
 		if e.has != "" && !strings.Contains(c.Body, e.has) {
@@ -203,6 +229,25 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 			t.Errorf("another cell changed after the bad one ran: %+v", c)
 		}
 	})
+}
+
+// headerRow checks a response header row, with its name exactly as the
+// server sent it.
+func headerRow(name, value string) func(cellResult) string {
+	return func(c cellResult) string {
+		for _, h := range c.Headers {
+			if h[0] == name {
+				if h[1] != value {
+					return name + " is " + strconv.Quote(h[1]) + ", want " + strconv.Quote(value)
+				}
+				if c.Via != "wire" {
+					return "carried via " + strconv.Quote(c.Via) + ", want the wire"
+				}
+				return ""
+			}
+		}
+		return fmt.Sprintf("no %s header row in %q", name, c.Headers)
+	}
 }
 
 func findCell(cs []cellResult, match string) (cellResult, bool) {
@@ -280,4 +325,38 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestStreamCellFillsWhileYouWatch: the /stream cell shows greetings as the
+// server writes them - seen part-filled while still running - and ends with
+// exactly -stream-count lines.
+func TestStreamCellFillsWhileYouWatch(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-stream-count=5", "-stream-max-delay=300ms")
+	ctx := browser(t)
+	const streamCell = `Array.from(document.querySelectorAll('[data-cell][data-stream]')).find(c => c.querySelector('textarea').value.startsWith('GET /stream'))`
+	const lines = `((c.querySelector('[data-body] pre') || {}).textContent || '').split('\n').filter(l => l).length`
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.WaitVisible(`html[data-ready="true"]`),
+		chromedp.Evaluate[chromedp.Void](`(() => { const c = `+streamCell+`; c.querySelector('[data-run]').click(); })()`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	partial, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const c = `+streamCell+`;
+		const n = `+lines+`; return c.dataset.state === 'running' && n >= 1 && n < 5 ? n : 0; })()`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("never saw the stream part-filled while running: %v", err)
+	}
+	total, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const c = `+streamCell+`;
+		return c.dataset.state === 'done' ? `+lines+` : 0; })()`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("the stream did not finish: %v", err)
+	}
+	if total != 5 {
+		t.Errorf("the stream cell shows %d greetings, want -stream-count=5", total)
+	}
+	t.Logf("seen %d of 5 greetings while running", partial)
 }

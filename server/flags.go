@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"wirebook/server/relay"
 )
 
 type config struct {
@@ -19,7 +21,7 @@ type config struct {
 	redirectTo     string
 	streamCount    int
 	streamMaxDelay time.Duration
-	relayAllow     string
+	relayAllow     []string
 	maxBody        int64
 }
 
@@ -77,10 +79,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting")
-	fs.StringVar(&cfg.relayAllow, "relay-allow", "", "comma-separated extra `hosts` the wire transport may reach (default: wirebook's own listeners only)")
+	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) the wire transport may reach (default: wirebook's own listeners only)")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	var err error
+	if cfg.relayAllow, err = relay.ParseHosts(*relayAllow); err != nil {
+		return config{}, fmt.Errorf("-relay-allow: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())

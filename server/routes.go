@@ -32,6 +32,9 @@ func (a *app) routes() http.Handler {
 
 	a.course.Mount(r) // /hello /greeting /stream /redirect /notfound /json /secure
 
+	r.Get("/ws/relay", a.relay.ServeHTTP)
+	r.Get("/ws/stream", a.wsStream.ServeHTTP)
+
 	return a.middleware("main", r)
 }
 

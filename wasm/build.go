@@ -23,5 +23,9 @@ func build(n *render.Node) js.Value {
 	for i, k := range n.Kids {
 		kids[i] = build(k)
 	}
-	return dom.El(n.Tag, attrs, kids...)
+	el := dom.El(n.Tag, attrs, kids...)
+	for _, st := range n.Style {
+		dom.SetStyle(el, st.Name, st.Value)
+	}
+	return el
 }

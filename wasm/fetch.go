@@ -52,6 +52,7 @@ func (fetchTransport) Send(stop <-chan struct{}, req exchange.Request, url strin
 		}
 	}()
 
+	start := dom.Now()
 	var pending js.Value
 	if err := dom.Catch(func() { pending = g.Call("fetch", url, opts) }); err != nil {
 		return err
@@ -89,7 +90,7 @@ func (fetchTransport) Send(stop <-chan struct{}, req exchange.Request, url strin
 		if r.Get("done").Bool() {
 			return nil
 		}
-		recv.Chunk(dom.Bytes(r.Get("value")))
+		recv.Chunk(dom.Bytes(r.Get("value")), dom.Now()-start)
 	}
 }
 

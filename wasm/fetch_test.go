@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"wirebook/server/exchange"
 	"wirebook/wasm/render"
@@ -33,10 +34,16 @@ func stubFetch(t *testing.T, script string) js.Value {
 type recorder struct {
 	heads  []render.Head
 	chunks []string
+	ats    []time.Duration
+	ends   []render.Timings
 }
 
 func (r *recorder) Head(h render.Head) { r.heads = append(r.heads, h) }
-func (r *recorder) Chunk(p []byte)     { r.chunks = append(r.chunks, string(p)) }
+func (r *recorder) Chunk(p []byte, at time.Duration) {
+	r.chunks = append(r.chunks, string(p))
+	r.ats = append(r.ats, at)
+}
+func (r *recorder) End(t render.Timings) { r.ends = append(r.ends, t) }
 
 func TestFetchReportsHeadThenEachChunk(t *testing.T) {
 	calls := stubFetch(t, `
@@ -87,6 +94,14 @@ func TestFetchReportsHeadThenEachChunk(t *testing.T) {
 	}
 	if got := strings.Join(rec.chunks, ""); got != "Hello\nBonjour\n" {
 		t.Errorf("body = %q", got)
+	}
+	for i := 1; i < len(rec.ats); i++ {
+		if rec.ats[i] < rec.ats[i-1] || rec.ats[0] < 0 {
+			t.Errorf("chunk arrival times go backwards: %v", rec.ats)
+		}
+	}
+	if len(rec.ends) != 0 {
+		t.Errorf("fetch told End %v; it measures nothing the page does not", rec.ends)
 	}
 }
 
@@ -143,8 +158,8 @@ type stopAfterFirst struct {
 	stop chan struct{}
 }
 
-func (s *stopAfterFirst) Chunk(p []byte) {
-	s.recorder.Chunk(p)
+func (s *stopAfterFirst) Chunk(p []byte, at time.Duration) {
+	s.recorder.Chunk(p, at)
 	if len(s.chunks) == 1 {
 		close(s.stop)
 	}

@@ -12,12 +12,11 @@ package main
 import "wirebook/wasm/dom"
 
 func main() {
-	// Both names use fetch until the wire transport (a WebSocket relay
-	// through the server) arrives; the switch already records the choice
-	// in data-transport, and the output's data-via says which one sent it.
+	// The cell's data-transport (the switch, or the lesson's transport=)
+	// picks one; the output's data-via says which one sent it.
 	transports := map[string]Transport{
 		"browser": fetchTransport{},
-		"wire":    fetchTransport{},
+		"wire":    &wireTransport{},
 	}
 	nb := newNotebook(dom.Doc(), transports)
 	nb.ready()

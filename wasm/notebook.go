@@ -3,10 +3,10 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"wirebook/server/exchange"
 	"wirebook/wasm/dom"
@@ -43,7 +43,7 @@ func newNotebook(doc js.Value, transports map[string]Transport) *notebook {
 
 // ready enables the controls and tells the page (and its tests) the client runs.
 func (nb *notebook) ready() {
-	for _, b := range dom.QueryAll(nb.doc, "[data-run], [data-copy], [data-run-all]") {
+	for _, b := range dom.QueryAll(nb.doc, "[data-run], [data-copy], [data-run-all], [data-compare]") {
 		dom.RemoveAttr(b, "disabled")
 	}
 	dom.SetAttr(nb.doc.Get("documentElement"), "data-ready", "true")
@@ -100,14 +100,31 @@ func (nb *notebook) runAllCells() {
 // cell is one request cell. A cell runs one request at a time: running it
 // again stops the run in flight first.
 type cell struct {
-	nb                                  *notebook
-	index                               int
-	el, request, count, outputs, status js.Value
+	nb                                           *notebook
+	index                                        int
+	el, request, count, outputs, status, stopBtn js.Value
 
-	mu    sync.Mutex
-	stop  chan struct{} // closed to stop the run in flight
-	done  chan struct{} // closed when that run has finished
-	blobs []string      // blob: URLs of the output shown, revoked when it goes
+	mu  sync.Mutex
+	cur *run // the run in flight (stopped or not) until it has ended, else nil
+
+	bmu   sync.Mutex
+	blobs []string // blob: URLs of the output shown, revoked when it goes
+}
+
+// run is one run of a cell, or one compare.
+type run struct {
+	stop   chan struct{} // closed to stop the run
+	done   chan struct{} // closed when it has finished
+	why    string        // why it was stopped; written before stop is closed
+	halted bool          // stop is closed; guarded by the cell's mu
+}
+
+// halt stops r unless it was stopped already. Call it with the cell's mu held.
+func (r *run) halt(why string) {
+	if !r.halted {
+		r.halted, r.why = true, why
+		close(r.stop)
+	}
 }
 
 func newCell(nb *notebook, index int, el js.Value) *cell {
@@ -119,6 +136,15 @@ func newCell(nb *notebook, index int, el js.Value) *cell {
 
 	if b, ok := dom.Query(el, "[data-run]"); ok {
 		nb.on(b, "click", func(js.Value) { go c.run() })
+	}
+	if b, ok := dom.Query(el, "[data-compare]"); ok {
+		nb.on(b, "click", func(js.Value) { go c.compare() })
+	}
+	if b, ok := dom.Query(el, "[data-stop]"); ok {
+		c.stopBtn = b
+		// halt may wait for the cell's lock, which a new run holds while the
+		// old one winds down: not inside the click.
+		nb.on(b, "click", func(js.Value) { go c.halt("you stopped it") })
 	}
 	nb.on(c.request, "keydown", func(ev js.Value) {
 		if ev.Get("key").String() != "Enter" {
@@ -156,21 +182,31 @@ func (c *cell) fit() {
 
 // run sends the cell's request and shows the answer. It blocks until the
 // response ends; call it on its own goroutine from an event.
-func (c *cell) run() {
+func (c *cell) run() { c.exec(c.send) }
+
+// compare sends the cell both ways and shows the answers side by side.
+func (c *cell) compare() { c.exec(c.sendBoth) }
+
+// exec runs work as the cell's one run: it stops the run in flight, numbers
+// this one, and sets data-state to what work returns.
+func (c *cell) exec(work func(r *run) string) {
 	c.mu.Lock()
-	if c.stop != nil {
-		close(c.stop)
-		<-c.done
+	if old := c.cur; old != nil {
+		// Even a run already stopped is waited for: until it has ended it
+		// may still write to the output this run is about to replace.
+		old.halt("the cell was run again")
+		<-old.done
 	}
-	stop, done := make(chan struct{}), make(chan struct{})
-	c.stop, c.done = stop, done
+	r := &run{stop: make(chan struct{}), done: make(chan struct{})}
+	c.cur = r
 	c.mu.Unlock()
 	defer func() {
 		// done first: a run that is replacing this one holds c.mu while it waits.
-		close(done)
+		close(r.done)
 		c.mu.Lock()
-		if c.stop == stop {
-			c.stop = nil // finished, so the next run has nothing to stop
+		if c.cur == r {
+			c.cur = nil // finished, so the next run has nothing to stop
+			c.showStop(false)
 		}
 		c.mu.Unlock()
 	}()
@@ -178,60 +214,152 @@ func (c *cell) run() {
 	n := c.nb.next()
 	c.clear()
 	dom.SetAttr(c.el, "data-state", "running")
+	c.showStop(true)
 	dom.SetText(c.count, "In [*]:")
-	state := c.send(stop)
-	dom.SetText(c.count, "In ["+strconv.Itoa(n)+"]:")
-	dom.SetAttr(c.count, "data-count", strconv.Itoa(n))
+	state := work(r)
+	dom.SetText(c.count, "In ["+itoa(n)+"]:")
+	dom.SetAttr(c.count, "data-count", itoa(n))
 	dom.SetAttr(c.el, "data-state", state)
 }
 
-// send runs one request through its transport into a fresh output and
-// returns the cell's final state, "done" or "error".
-func (c *cell) send(stop <-chan struct{}) string {
+// halt stops the run in flight, if any, without waiting for it to end.
+func (c *cell) halt(why string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil {
+		c.cur.halt(why)
+	}
+}
+
+// showStop shows the stop button while a run is in flight.
+func (c *cell) showStop(on bool) {
+	if !c.stopBtn.Truthy() {
+		return
+	}
+	if on {
+		dom.RemoveAttr(c.stopBtn, "hidden")
+		dom.RemoveAttr(c.stopBtn, "disabled")
+	} else {
+		dom.SetAttr(c.stopBtn, "hidden", "")
+		dom.SetAttr(c.stopBtn, "disabled", "")
+	}
+}
+
+// parse reads the cell's request and the URL it goes to, or shows why it cannot.
+func (c *cell) parse() (exchange.Request, string, bool) {
 	req, err := exchange.ParseRequest(c.request.Get("value").String())
 	if err != nil {
-		c.fail(nil, err.Error())
+		c.fail(c.outputs, js.Undefined(), err.Error())
+		return req, "", false
+	}
+	url, err := req.URL(js.Global().Get("location").Get("href").String())
+	if err != nil {
+		c.fail(c.outputs, js.Undefined(), err.Error())
+		return req, "", false
+	}
+	return req, url, true
+}
+
+// send runs one request through the cell's transport (or opens its
+// WebSocket) into a fresh output and returns the cell's final state,
+// "done" or "error".
+func (c *cell) send(r *run) string {
+	req, url, ok := c.parse()
+	if !ok {
 		return "error"
 	}
-	loc := js.Global().Get("location")
-	url, err := req.URL(loc.Get("href").String())
-	if err != nil {
-		c.fail(nil, err.Error())
-		return "error"
+	if render.IsWebSocket(url) {
+		return c.openSocket(r, req, url, c.outputs)
 	}
 	t, ok := c.nb.transports[dom.Attr(c.el, "data-transport")]
 	if !ok {
 		t = c.nb.transports["browser"]
 	}
+	if side := c.sendVia(r, t, req, url, c.outputs); side.Err != "" {
+		return "error"
+	}
+	return "done"
+}
 
-	v := &view{c: c, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
+// sendBoth sends the cell over the wire and through the browser at once,
+// shows the two outputs side by side, then what differs between them.
+func (c *cell) sendBoth(r *run) string {
+	req, url, ok := c.parse()
+	if !ok {
+		return "error"
+	}
+	if render.IsWebSocket(url) {
+		c.fail(c.outputs, js.Undefined(), "A WebSocket cell has one way to run, the browser's WebSocket: there is nothing to compare. Press Run.")
+		return "error"
+	}
+	vias := [2]string{"wire", "browser"}
+	view := build(render.CompareNode())
+	dom.Replace(c.outputs, view)
+	var boxes [2]js.Value
+	for i, via := range vias {
+		boxes[i], _ = dom.Query(view, `[data-side="`+via+`"]`)
+	}
+	diff, _ := dom.Query(view, "[data-diff-box]")
+
+	var sides [2]render.Side
+	var wg sync.WaitGroup
+	for i, via := range vias {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sides[i] = c.sendVia(r, c.nb.transports[via], req, url, boxes[i])
+		}()
+	}
+	wg.Wait()
+	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1]))))
+	if sides[0].Err != "" || sides[1].Err != "" {
+		return "error"
+	}
+	return "done"
+}
+
+// sendVia sends req with t, shows the answer in into, and returns what it showed.
+func (c *cell) sendVia(r *run, t Transport, req exchange.Request, url string, into js.Value) render.Side {
+	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
 	v.out.BlobURL = c.blobURL
 	start := dom.Now()
-	err = t.Send(stop, req, url, v)
+	err := t.Send(r.stop, req, url, v)
+	var side render.Side
 	if v.el.Truthy() {
 		v.end(v.out.End(dom.Now() - start))
+		side.Got, side.Head, side.Size = true, v.out.Received(), v.out.Size()
 	}
-	switch {
-	case err == nil:
-		return "done"
+	if err == nil {
+		return side
+	}
+	switch we, isWire := err.(*wireError); {
 	case err == errStopped:
-		c.fail(v, "stopped: the cell was run again")
+		side.Err = "stopped: " + r.why
+		if a := v.out.Arrivals; a != nil && v.el.Truthy() {
+			side.Err += " after " + plural(a.Count(), "chunk")
+		}
+	case isWire && !v.el.Truthy():
+		side.Err = we.Error()
 	case !v.el.Truthy():
-		c.fail(v, render.FetchFailed(err, url, loc.Get("origin").String()))
+		side.Err = render.FetchFailed(err, url, js.Global().Get("location").Get("origin").String())
 	default:
-		c.fail(v, "the body was cut short: "+err.Error())
+		side.Err = "the body was cut short: " + err.Error()
 	}
-	return "error"
+	c.fail(into, v.el, side.Err)
+	return side
 }
 
 // clear removes the last output and frees its images.
 func (c *cell) clear() {
 	dom.Replace(c.outputs)
+	c.bmu.Lock()
+	blobs := c.blobs
+	c.blobs = nil
+	c.bmu.Unlock()
 	url := js.Global().Get("URL")
-	for _, b := range c.blobs {
+	for _, b := range blobs {
 		url.Call("revokeObjectURL", b)
 	}
-	c.blobs = nil
 }
 
 func (c *cell) blobURL(contentType string, body []byte) string {
@@ -239,19 +367,21 @@ func (c *cell) blobURL(contentType string, body []byte) string {
 	opts.Set("type", contentType)
 	blob := js.Global().Get("Blob").New([]any{dom.Uint8Array(body)}, opts)
 	u := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	c.bmu.Lock()
 	c.blobs = append(c.blobs, u)
+	c.bmu.Unlock()
 	return u
 }
 
-// fail shows msg as the cell's [data-error]: inside the output when a
-// response had begun, in its place when none came.
-func (c *cell) fail(v *view, msg string) {
+// fail shows msg as a [data-error]: at the end of the output out when a
+// response had begun, else as the only content of into.
+func (c *cell) fail(into, out js.Value, msg string) {
 	p := build(render.El("p", render.A("data-error", "", "role", "alert", "class", "out-error"), render.Text(msg)))
-	if v != nil && v.el.Truthy() {
-		v.el.Call("appendChild", p)
+	if out.Truthy() {
+		out.Call("appendChild", p)
 		return
 	}
-	dom.Replace(c.outputs, p)
+	dom.Replace(into, p)
 }
 
 // copy puts the cell's request on the clipboard as a curl command or
@@ -319,38 +449,48 @@ func copyBySelection(text string) bool {
 // view is a Receiver that puts one response into a cell as it arrives.
 type view struct {
 	c        *cell
+	into     js.Value // where the output goes: [data-outputs], or one side of a compare
 	out      *render.Output
 	el, body js.Value // [data-output] and its [data-body]; undefined until Head
 	pre      js.Value // the live text, when the body is shown live
+	arr      *arrivalsView
 }
 
 func (v *view) Head(h render.Head) {
 	v.el = build(v.out.Head(h))
-	dom.Replace(v.c.outputs, v.el)
+	dom.Replace(v.into, v.el)
 	v.body, _ = dom.Query(v.el, "[data-body]")
 	if pre, ok := dom.Query(v.body, "pre"); ok {
 		v.pre = pre
 	}
+	if v.out.Arrivals != nil {
+		v.arr = newArrivalsView(v.el, v.out.Arrivals)
+	}
 }
 
-func (v *view) Chunk(p []byte) {
+func (v *view) Chunk(p []byte, at time.Duration) {
 	if s := v.out.Chunk(p); s != "" && v.pre.Truthy() {
 		dom.AppendText(v.pre, s)
+	}
+	if v.arr != nil {
+		v.arr.apply(v.out.Arrivals.Add(at))
+	}
+}
+
+func (v *view) End(t render.Timings) {
+	if end, ok := dom.Query(v.el, "[data-end]"); ok {
+		var kids []js.Value
+		for _, n := range render.TimingsNode(t) {
+			kids = append(kids, build(n))
+		}
+		dom.Replace(end, kids...)
 	}
 }
 
 // end fills in what is known once the body is complete.
 func (v *view) end(f render.Final) {
-	if t, ok := dom.Query(v.el, "[data-time]"); ok {
-		dom.SetAttr(t, "data-time", f.TimeAttr)
-		dom.SetText(t, f.TimeText)
-	}
-	if s, ok := dom.Query(v.el, "[data-size]"); ok {
-		dom.SetAttr(s, "data-size", f.SizeAttr)
-		dom.SetText(s, f.SizeText)
-	}
+	setFinal(v.el, f)
 	if f.Kind != "" {
-		dom.SetAttr(v.el, "data-kind", f.Kind)
 		dom.SetAttr(v.body, "data-kind", f.Kind)
 	}
 	if f.Tail != "" && v.pre.Truthy() {
@@ -360,3 +500,20 @@ func (v *view) end(f render.Final) {
 		dom.Replace(v.body, build(f.Body))
 	}
 }
+
+// setFinal writes the time, size and kind of a finished output.
+func setFinal(out js.Value, f render.Final) {
+	if t, ok := dom.Query(out, "[data-time]"); ok {
+		dom.SetAttr(t, "data-time", f.TimeAttr)
+		dom.SetText(t, f.TimeText)
+	}
+	if s, ok := dom.Query(out, "[data-size]"); ok {
+		dom.SetAttr(s, "data-size", f.SizeAttr)
+		dom.SetText(s, f.SizeText)
+	}
+	if f.Kind != "" {
+		dom.SetAttr(out, "data-kind", f.Kind)
+	}
+}
+
+func itoa(n int) string { return render.Itoa(n) }

@@ -24,6 +24,8 @@ func page(t *testing.T, requests ...string) js.Value {
 	loc := dom.Object()
 	loc.Set("href", "http://127.0.0.1:2500/")
 	loc.Set("origin", "http://127.0.0.1:2500")
+	loc.Set("protocol", "http:")
+	loc.Set("host", "127.0.0.1:2500")
 	js.Global().Set("location", loc)
 	t.Cleanup(func() { js.Global().Delete("location") })
 
@@ -41,6 +43,8 @@ func page(t *testing.T, requests ...string) js.Value {
 			dom.El("div", []string{"data-count", ""}, dom.Text("In [ ]:")),
 			ta,
 			dom.El("button", []string{"data-run", "", "disabled", ""}),
+			dom.El("button", []string{"data-stop", "", "disabled", "", "hidden", ""}),
+			dom.El("button", []string{"data-compare", "", "disabled", ""}),
 			dom.El("input", []string{"type", "radio", "value", "wire", "data-transport-choice", ""}),
 			dom.El("input", []string{"type", "radio", "value", "browser", "data-transport-choice", ""}),
 			dom.El("button", []string{"data-copy", "curl", "disabled", ""}),
@@ -67,19 +71,19 @@ func (f *fake) Send(stop <-chan struct{}, req exchange.Request, url string, recv
 	case "/hello":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{
 			{Name: "content-type", Value: "text/plain; charset=utf-8"}, {Name: "content-length", Value: "5"}}})
-		recv.Chunk([]byte("Hel"))
-		recv.Chunk([]byte("lo"))
+		recv.Chunk([]byte("Hel"), 0)
+		recv.Chunk([]byte("lo"), 0)
 		return nil
 	case "/json":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "application/json"}}})
-		recv.Chunk([]byte(`{"Server":"Test Server"}`))
+		recv.Chunk([]byte(`{"Server":"Test Server"}`), 0)
 		return nil
 	case "/stream":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "text/plain"}}})
-		recv.Chunk([]byte("Hello\n"))
+		recv.Chunk([]byte("Hello\n"), 0)
 		select {
 		case <-f.delay:
-			recv.Chunk([]byte("Bonjour\n"))
+			recv.Chunk([]byte("Bonjour\n"), 0)
 			return nil
 		case <-stop:
 			return errStopped
@@ -141,10 +145,13 @@ func TestReadyEnablesTheControls(t *testing.T) {
 	if got := dom.Attr(doc.Get("documentElement"), "data-ready"); got != "true" {
 		t.Errorf(`html data-ready = %q, want "true"`, got)
 	}
-	for _, b := range dom.QueryAll(doc, "[data-run], [data-copy], [data-run-all]") {
+	for _, b := range dom.QueryAll(doc, "[data-run], [data-copy], [data-run-all], [data-compare]") {
 		if dom.HasAttr(b, "disabled") {
 			t.Error("a control is still disabled once the client runs")
 		}
+	}
+	if stop := q(t, doc, "[data-stop]"); !dom.HasAttr(stop, "hidden") || !dom.HasAttr(stop, "disabled") {
+		t.Error("the stop button shows before anything runs")
 	}
 }
 
@@ -357,7 +364,7 @@ func TestCloseReleasesEveryListener(t *testing.T) {
 		t.Fatal("the run button has no listener")
 	}
 	nb.close()
-	for _, sel := range []string{"[data-run]", "[data-run-all]", "[data-copy]"} {
+	for _, sel := range []string{"[data-run]", "[data-run-all]", "[data-copy]", "[data-stop]", "[data-compare]"} {
 		for _, el := range dom.QueryAll(doc, sel) {
 			if n := el.Call("listenerCount", "click").Int(); n != 0 {
 				t.Errorf("%s keeps %d click listeners after close", sel, n)
@@ -366,5 +373,32 @@ func TestCloseReleasesEveryListener(t *testing.T) {
 	}
 	if n := q(t, doc, "[data-request]").Call("listenerCount", "keydown").Int(); n != 0 {
 		t.Errorf("the textarea keeps %d keydown listeners", n)
+	}
+}
+
+func TestStopThenRunAgain(t *testing.T) {
+	doc := page(t, "GET /stream")
+	f := &fake{delay: make(chan struct{})}
+	start(t, f)
+	cell := q(t, doc, "#cell-1")
+	stop := q(t, cell, "[data-stop]")
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "the first chunk", func() bool { pre, ok := dom.Query(cell, "[data-body] pre"); return ok && text(pre) == "Hello\n" })
+
+	stop.Call("dispatch", "click")
+	waitFor(t, "the stop", state(cell))
+	if got := text(q(t, cell, "[data-error]")); got != "stopped: you stopped it after 1 chunk" {
+		t.Errorf("error = %q", got)
+	}
+	if !dom.HasAttr(stop, "hidden") {
+		t.Error("the stop button shows after the run stopped")
+	}
+
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "the second run to send", func() bool { return len(f.sends()) == 2 })
+	close(f.delay)
+	waitFor(t, "the second run", func() bool { return dom.Attr(cell, "data-state") == "done" })
+	if _, ok := dom.Query(cell, "[data-error]"); ok || len(dom.QueryAll(cell, "[data-output]")) != 1 {
+		t.Errorf("after running again: %d outputs, error shown %v", len(dom.QueryAll(cell, "[data-output]")), ok)
 	}
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"time"
 
 	"wirebook/server/exchange"
 	"wirebook/wasm/render"
@@ -16,8 +17,9 @@ import (
 type Transport interface {
 	// Send blocks until the response has ended, failed, or stop is closed
 	// (then it returns errStopped). It calls recv.Head once, then
-	// recv.Chunk for each piece of the body, all from the goroutine that
-	// called Send. An error after Head means the body was cut short.
+	// recv.Chunk for each piece of the body, then recv.End if it has
+	// timings to tell, all from the goroutine that called Send. An error
+	// after Head means the body was cut short.
 	//
 	// stop is a channel, not a context.Context: package context links
 	// about 70 KiB (brotli) of time and timer code into the client, an
@@ -28,7 +30,13 @@ type Transport interface {
 // Receiver is told about a response as it arrives.
 type Receiver interface {
 	Head(render.Head)
-	Chunk([]byte)
+	// Chunk is the next piece of the body; at is when it arrived, counted
+	// from the moment the request was sent.
+	Chunk(p []byte, at time.Duration)
+	// End is what the server measured (the wire transport's end frame).
+	// It comes at most once, just before Send returns nil; fetch measures
+	// nothing the page does not, and never calls it.
+	End(render.Timings)
 }
 
 // errStopped is what Send returns when its stop channel closed.

@@ -2,6 +2,7 @@ package course
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,5 +75,39 @@ func wantContains(t *testing.T, body string, parts ...string) {
 		if !strings.Contains(body, p) {
 			t.Errorf("body lacks %q:\n%s", p, body)
 		}
+	}
+}
+
+// TestHeaderNamesKeepTheCourseSpelling: the wire view shows header names as
+// sent, so they must leave the server spelled as the course spells them,
+// not in Go's canonical form (X-Ine-Course, Www-Authenticate).
+func TestHeaderNamesKeepTheCourseSpelling(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(Users{}))
+	for _, tc := range []struct {
+		name   string
+		h      http.Handler
+		target string
+		onWire string
+	}{
+		{"echo", Echo(), "/x", "\r\nX-INE-Course: HTTP using Python\r\n"},
+		{"greeting", Greeting(), "/greeting", "\r\nX-INE-Course: HTTP using Python\r\n"},
+		{"secure", c.SecureHello(), "/secure", "\r\nWWW-Authenticate: Basic realm=\"Authentication Required\"\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(tc.h)
+			defer srv.Close()
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_, _ = io.WriteString(conn, "GET "+tc.target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			raw, _ := io.ReadAll(conn)
+			if !strings.Contains(string(raw), tc.onWire) {
+				t.Errorf("response lacks %q:\n%s", tc.onWire, raw)
+			}
+		})
 	}
 }

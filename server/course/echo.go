@@ -20,8 +20,8 @@ import (
 //wirebook:snippet /echo/
 func Echo() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		target := cmp.Or(r.RequestURI, r.URL.RequestURI()) // as sent: path and query
-		w.Header().Set("X-INE-Course", "HTTP using Python")
+		target := cmp.Or(r.RequestURI, r.URL.RequestURI())         // as sent: path and query
+		w.Header()["X-INE-Course"] = []string{"HTTP using Python"} // as the course spells it; Set would send X-Ine-Course
 		respond.HTML(w, r, http.StatusOK, templates.CourseEcho(target, requestHead(r, target)))
 	})
 }

@@ -33,7 +33,7 @@ func Greeting() http.Handler {
 			return
 		}
 		who := cmp.Or(r.Header.Get("X-INE-Student"), "Student")
-		w.Header().Set("X-INE-Course", "HTTP using Python")
+		w.Header()["X-INE-Course"] = []string{"HTTP using Python"} // as the course spells it; Set would send X-Ine-Course
 		respond.HTML(w, r, http.StatusOK, templates.CourseGreeting(lang, greet, who))
 	})
 }

@@ -26,7 +26,7 @@ func (c *Course) SecureHello() http.Handler {
 			ok = bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && known
 		}
 		if !ok {
-			w.Header().Set("WWW-Authenticate", `Basic realm="Authentication Required"`)
+			w.Header()["WWW-Authenticate"] = []string{`Basic realm="Authentication Required"`} // RFC spelling; Set would send Www-Authenticate
 			respond.Text(w, http.StatusUnauthorized, "Unauthorized Access")
 			return
 		}

@@ -14,7 +14,7 @@ import (
 var (
 	// Dirs hold the handlers of the lesson's endpoints. A folder that does
 	// not exist yet is skipped (server/relay may come later).
-	Dirs = []string{"server/course", "server/files", "server/relay"}
+	Dirs = []string{"server/course", "server/files", "server/relay", "server/wsstream"}
 
 	GoFile  = "web/snippets_gen.go"
 	CSSFile = "web/static/highlight.css"

@@ -51,4 +51,11 @@ func decimal(v int64, places int) string {
 	return s[:len(s)-places] + "." + s[len(s)-places:]
 }
 
+// itoa is strconv.Itoa out of line: inlined at each of its many calls it
+// costs the download kilobytes.
+//
+//go:noinline
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Itoa is itoa for the client.
+func Itoa(n int) string { return itoa(n) }

@@ -50,6 +50,9 @@ type Output struct {
 	BlobURL func(contentType string, body []byte) string
 	MaxText int
 	MaxBody int
+	// Arrivals is the timeline of a stream cell's chunks (nil for other
+	// cells); Head puts it in the output, the client adds each chunk.
+	Arrivals *Timeline
 
 	stream   bool
 	head     Head
@@ -66,7 +69,11 @@ type Output struct {
 
 // NewOutput starts the output of one run; stream is the cell's data-stream.
 func NewOutput(stream bool) *Output {
-	return &Output{stream: stream, MaxText: DefaultMaxText, MaxBody: DefaultMaxBody}
+	o := &Output{stream: stream, MaxText: DefaultMaxText, MaxBody: DefaultMaxBody}
+	if stream {
+		o.Arrivals = NewTimeline("chunk")
+	}
+	return o
 }
 
 // Head is the output as soon as the head arrives: status line, timing and
@@ -74,8 +81,10 @@ func NewOutput(stream bool) *Output {
 //
 //	<div data-output data-via=… data-kind=…>
 //	  <p class="out-meta"><span data-status data-code=…>…</span> <span data-time>…</span> <span data-size>…</span> <span class="via">…</span></p>
+//	  <div class="out-end" data-end></div>             (TimingsNode, when the transport measured them)
 //	  <p class="out-note" data-note>…</p>               (a redirect fetch followed)
 //	  <table data-headers><tr><th>Name</th><td>value</td></tr>…</table>
+//	  <div class="out-arrivals" data-arrivals>…</div>   (stream cells: Timeline.Node)
 //	  <div data-body data-kind=…><pre>…</pre></div>    (the <pre> only when shown live)
 //	</div>
 func (o *Output) Head(h Head) *Node {
@@ -93,38 +102,44 @@ func (o *Output) Head(h Head) *Node {
 	if o.typed || o.live {
 		kind = o.kind.String()
 	}
-	status := StatusLine(h.Status, h.StatusText)
-	meta := El("p", A("class", "out-meta"))
+	out := shell(h.Via, kind, h.Status, StatusLine(h.Status, h.StatusText), "via "+viaName(h.Via))
 	if h.Proto != "" {
-		meta.Kids = append(meta.Kids, El("span", A("class", "out-proto"), Text(h.Proto)), Text(" "))
+		meta := out.Kids[0]
+		meta.Kids = append([]*Node{Markup(`<span class=out-proto>$0</span>`, h.Proto), Text(" ")}, meta.Kids...)
 	}
-	meta.Kids = append(meta.Kids,
-		El("span", A("data-status", "", "data-code", itoa(h.Status), "class", statusClass(h.Status)), Text(status)),
-		Text(" "),
-		El("span", A("data-time", "", "class", "out-num"), Text("…")),
-		Text(" "),
-		El("span", A("data-size", "", "class", "out-num"), Text("…")),
-		Text(" "),
-		El("span", A("class", "out-via"), Text("via "+viaName(h.Via))),
-	)
-	out := El("div", A("data-output", "", "data-via", h.Via, "data-kind", kind), meta)
 	if h.Redirected {
-		out.Kids = append(out.Kids, El("p", A("class", "out-note", "data-note", ""),
-			Text("The browser followed a redirect and shows only where it ended: "+h.URL+
-				". The wire transport shows the redirect itself.")))
+		out.Kids = append(out.Kids, note("The browser followed a redirect and shows only where it ended: "+h.URL+
+			". The wire transport shows the redirect itself."))
 	}
 	if len(h.Dropped) > 0 {
-		out.Kids = append(out.Kids, El("p", A("class", "out-note", "data-note", ""),
-			Text("The browser did not send "+strings.Join(h.Dropped, ", ")+": a page may not set "+
-				pick(len(h.Dropped) == 1, "that header", "those headers")+". The wire transport sends them.")))
+		out.Kids = append(out.Kids, note("The browser did not send "+strings.Join(h.Dropped, ", ")+": a page may not set "+
+			pick(len(h.Dropped) == 1, "that header", "those headers")+". The wire transport sends them."))
 	}
 	out.Kids = append(out.Kids, headerTable(h.Headers))
-	body := El("div", A("data-body", "", "data-kind", kind))
+	if o.Arrivals != nil {
+		out.Kids = append(out.Kids, o.Arrivals.Node())
+	}
+	body := Markup(`<div data-body data-kind=$0></div>`, kind)
 	if o.live {
-		body.Kids = append(body.Kids, El("pre", A("class", "out-text")))
+		body.Kids = append(body.Kids, Markup(`<pre class=out-text></pre>`))
 	}
 	out.Kids = append(out.Kids, body)
 	return out
+}
+
+// shell is an output's frame, shared by every kind: the status line with
+// the time and size End fills in, and the [data-end] that End's timings
+// go into.
+func shell(via, kind string, code int, status, viaText string) *Node {
+	return Markup(`<div data-output data-via=$0 data-kind=$1><p class=out-meta>`+
+		`<span data-status data-code=$2 class=$3>$4</span> <span data-time class=out-num>…</span> `+
+		`<span data-size class=out-num>…</span> <span class=out-via>$5</span></p><div class=out-end data-end></div></div>`,
+		via, kind, itoa(code), statusClass(code), status, viaText)
+}
+
+// note is a remark on an output, set apart from the answer itself.
+func note(text string) *Node {
+	return Markup(`<p class=out-note data-note>$0</p>`, text)
 }
 
 func pick(cond bool, a, b string) string {
@@ -149,19 +164,18 @@ func statusClass(code int) string {
 		return "status status-4xx"
 	case code >= 300:
 		return "status status-3xx"
+	case code >= 200:
+		return "status status-2xx"
 	}
-	return "status status-2xx"
+	return "status status-1xx"
 }
 
 func headerTable(hs []exchange.Header) *Node {
-	t := El("table", A("data-headers", "", "class", "out-headers"))
-	tbody := El("tbody", nil)
+	t := Markup(`<table data-headers class=out-headers><tbody></tbody></table>`)
+	tbody := t.Kids[0]
 	for _, h := range hs {
-		tbody.Kids = append(tbody.Kids, El("tr", nil,
-			El("th", A("scope", "row"), Text(h.Name)),
-			El("td", nil, Text(h.Value))))
+		tbody.Kids = append(tbody.Kids, Markup(`<tr><th scope=row>$0</th><td>$1</td></tr>`, h.Name, h.Value))
 	}
-	t.Kids = append(t.Kids, tbody)
 	return t
 }
 
@@ -189,6 +203,9 @@ func (o *Output) Chunk(p []byte) string {
 
 // Size is the count of body bytes received so far.
 func (o *Output) Size() int { return o.size }
+
+// Received is the head given to Head.
+func (o *Output) Received() Head { return o.head }
 
 // Final is what End adds to the output.
 type Final struct {

@@ -55,7 +55,11 @@ const script = `(() => {
     get textContent() { return this.data; }
   }
   class Element extends Node {
-    constructor(tag) { super(); this.tagName = tag.toUpperCase(); this.attrs = new Map(); this.listeners = new Map(); this.value = ""; }
+    constructor(tag) {
+      super(); this.tagName = tag.toUpperCase(); this.attrs = new Map(); this.listeners = new Map(); this.value = "";
+      const props = new Map();
+      this.style = { setProperty: (n, v) => props.set(n, String(v)), getPropertyValue: n => props.get(n) ?? "" };
+    }
     setAttribute(n, v) { this.attrs.set(n, String(v)); if (n === "value") this.value = String(v); }
     getAttribute(n) { return this.attrs.has(n) ? this.attrs.get(n) : null; }
     hasAttribute(n) { return this.attrs.has(n); }

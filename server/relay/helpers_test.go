@@ -1,0 +1,257 @@
+package relay
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"nhooyr.io/websocket"
+
+	"wirebook/server/exchange"
+)
+
+// TestMain fails the package if any test leaves a goroutine behind: every
+// relay, upstream handler and WebSocket must have ended.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// testTimeout bounds every wait in these tests; none should come near it.
+const testTimeout = 10 * time.Second
+
+// serveRelay starts rl on a loopback httptest server and returns its ws://
+// URL. Cleanup closes the server and waits for every relay, so a test whose
+// connection never ended hangs here and goleak names it.
+func serveRelay(t *testing.T, rl *Relay) string {
+	t.Helper()
+	srv := httptest.NewServer(rl)
+	t.Cleanup(func() {
+		srv.Close()
+		rl.Wait()
+	})
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+// upstream starts h as a server the relay may reach and returns its
+// address. A handler that blocks should also watch done, if given: it is
+// closed before the server, so that Close never waits on the handler.
+func upstream(t *testing.T, h http.HandlerFunc, done chan struct{}) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		if done != nil {
+			close(done)
+		}
+		srv.Close()
+	})
+	return srv.Listener.Addr().String()
+}
+
+// rawUpstream answers every connection with response, byte for byte, then
+// closes it: a server that net/http would never write (headers in a chosen
+// order, a body cut short).
+func rawUpstream(t *testing.T, response string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(testTimeout))
+				br := bufio.NewReader(c)
+				for { // the request head; the relay's requests here have no body
+					line, err := br.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				c.Write([]byte(response))
+			})
+		}
+	})
+	return ln.Addr().String()
+}
+
+// client is the test's side of one relay connection.
+type client struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+// dial opens a connection to the relay at u with the given Origin ("" for
+// none, as a non-browser client sends).
+func dial(t *testing.T, u, origin string) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
+	defer cancel()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	// No keep-alive: a refused handshake would leave an idle connection,
+	// and its goroutines, in a shared pool.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	ws, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h, HTTPClient: hc})
+	if ws != nil {
+		t.Cleanup(func() { ws.CloseNow() })
+	}
+	return ws, resp, err
+}
+
+// connect dials u as a page of the relay's own origin would.
+func connect(t *testing.T, u string) *client {
+	t.Helper()
+	origin := "http" + strings.TrimPrefix(u, "ws")
+	ws, _, err := dial(t, u, origin)
+	if err != nil {
+		t.Fatalf("dial %s: %v", u, err)
+	}
+	return &client{t: t, ws: ws}
+}
+
+func (c *client) send(f exchange.Frame) {
+	c.t.Helper()
+	b, err := f.AppendBinary(nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	if err := c.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
+		c.t.Fatalf("write %v frame: %v", f.Type, err)
+	}
+}
+
+func (c *client) sendGet(id uint32, url string) {
+	c.t.Helper()
+	c.send(exchange.Frame{Type: exchange.FrameSend, ID: id, URL: url, Request: exchange.Request{Method: "GET", Target: url}})
+}
+
+// next reads one frame.
+func (c *client) next() exchange.Frame {
+	c.t.Helper()
+	f, err := c.read()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	return f
+}
+
+func (c *client) read() (exchange.Frame, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	typ, b, err := c.ws.Read(ctx)
+	if err != nil {
+		return exchange.Frame{}, err
+	}
+	if typ != websocket.MessageBinary {
+		c.t.Fatalf("got a %v message, want binary", typ)
+	}
+	return exchange.DecodeFrame(b)
+}
+
+// collect reads frames of relay id up to its End or Error and returns
+// them all; frames of other relays are an error.
+func (c *client) collect(id uint32) []exchange.Frame {
+	c.t.Helper()
+	var fs []exchange.Frame
+	for {
+		f := c.next()
+		if f.ID != id {
+			c.t.Fatalf("got a %v frame for relay %d while waiting for %d", f.Type, f.ID, id)
+		}
+		fs = append(fs, f)
+		if f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+			return fs
+		}
+	}
+}
+
+// collectAll reads frames until every relay in ids has ended, and returns
+// each one's frames.
+func (c *client) collectAll(ids ...uint32) map[uint32][]exchange.Frame {
+	c.t.Helper()
+	fs := make(map[uint32][]exchange.Frame)
+	for open := len(ids); open > 0; {
+		f := c.next()
+		if !slices.Contains(ids, f.ID) {
+			c.t.Fatalf("got a %v frame for relay %d, want one of %v", f.Type, f.ID, ids)
+		}
+		fs[f.ID] = append(fs[f.ID], f)
+		if f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+			open--
+		}
+	}
+	return fs
+}
+
+// get relays GET url as relay 1 and returns its frames.
+func (c *client) get(url string) []exchange.Frame {
+	c.t.Helper()
+	c.sendGet(1, url)
+	return c.collect(1)
+}
+
+// wantError checks that f is an Error frame whose message holds want.
+func wantError(t *testing.T, f exchange.Frame, want string) {
+	t.Helper()
+	if f.Type != exchange.FrameError {
+		t.Fatalf("got a %v frame %+v, want an error", f.Type, f)
+	}
+	if !strings.Contains(f.Message, want) {
+		t.Errorf("error %q does not say %q", f.Message, want)
+	}
+}
+
+// body joins the data of the chunk frames in fs.
+func body(fs []exchange.Frame) string {
+	var b strings.Builder
+	for _, f := range fs {
+		if f.Type == exchange.FrameChunk {
+			b.Write(f.Data)
+		}
+	}
+	return b.String()
+}
+
+func last(fs []exchange.Frame) exchange.Frame { return fs[len(fs)-1] }
+
+// waitFor fails the test if ch is not closed (or sent on) in time.
+func waitFor[T any](t *testing.T, ch <-chan T, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(testTimeout):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}

@@ -1,0 +1,101 @@
+package relay
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Defaults and bounds of the settings. Every size, count and time a client
+// can make the relay spend has a cap; the bounds keep a typo in a flag from
+// turning one into "unlimited".
+const (
+	DefaultMaxMessageBytes = 64 << 10 // a send frame: request text, headers, body
+	MaxMaxMessageBytes     = 16 << 20
+	DefaultMaxBodyBytes    = 4 << 20 // per response; more is cut and End says Truncated
+	MaxMaxBodyBytes        = 1 << 30
+	DefaultMaxHeaderBytes  = 64 << 10 // a response head; net/http's own default is 1 MB
+	MaxMaxHeaderBytes      = 1 << 20
+	DefaultMaxPerConn      = 4 // a lesson page runs one cell at a time, "Run all" a few
+	MaxMaxPerConn          = 64
+	DefaultMaxTotal        = 256
+	MaxMaxTotal            = 1 << 16
+	DefaultTimeout         = 60 * time.Second // /stream takes up to 30 s
+	MaxTimeout             = 10 * time.Minute
+	DefaultWriteTimeout    = 10 * time.Second // a page that stops reading is let go
+	MaxWriteTimeout        = time.Minute
+)
+
+// Option sets one setting of a Relay.
+type Option func(*Relay)
+
+// WithAllowedHosts adds targets the relay may send to, each "host:port"
+// ("127.0.0.1:2500", "[::1]:2500", "localhost:2505", "kdm.training:80") or a
+// bare host, meaning ports 80 and 443. Pass wirebook's own listener
+// addresses, as net.Listener.Addr reports them, plus the -relay-allow hosts;
+// 0.0.0.0:P and [::]:P stand for the loopback addresses on port P. IP
+// addresses must be canonical (netip.ParseAddr); names are matched exactly,
+// and must resolve to a public address when dialled. Calls add up. Invalid
+// entries are logged by New and left out; ParseHosts checks a flag first.
+// The default is no target at all.
+func WithAllowedHosts(hostports ...string) Option {
+	return func(r *Relay) { r.hosts = append(r.hosts, hostports...) }
+}
+
+// WithOriginPatterns allows pages from other origins to open the relay, as
+// websocket.AcceptOptions.OriginPatterns does (host patterns matched with
+// path.Match). The default is the request's own host only: any other page
+// the student visits could otherwise use the relay to probe their machine.
+func WithOriginPatterns(patterns ...string) Option {
+	return func(r *Relay) { r.origins = append(r.origins, patterns...) }
+}
+
+// WithMaxMessageBytes caps one client message, clamped to
+// [1 KiB, MaxMaxMessageBytes]. A larger one closes the connection with
+// StatusMessageTooBig.
+func WithMaxMessageBytes(n int64) Option {
+	return func(r *Relay) { r.maxMessage = min(max(n, 1<<10), MaxMaxMessageBytes) }
+}
+
+// WithMaxBodyBytes caps the response body relayed per request, clamped to
+// [1, MaxMaxBodyBytes]. The relay stops reading there and the End frame
+// says Truncated.
+func WithMaxBodyBytes(n int64) Option {
+	return func(r *Relay) { r.maxBody = min(max(n, 1), MaxMaxBodyBytes) }
+}
+
+// WithMaxHeaderBytes caps a response head, clamped to
+// [1 KiB, MaxMaxHeaderBytes]; a larger head is an error.
+func WithMaxHeaderBytes(n int64) Option {
+	return func(r *Relay) { r.maxHeader = min(max(n, 1<<10), MaxMaxHeaderBytes) }
+}
+
+// WithMaxPerConn caps the requests one connection (one page) may have in
+// flight, clamped to [1, MaxMaxPerConn]. One more is answered with an error
+// frame, not queued.
+func WithMaxPerConn(n int) Option {
+	return func(r *Relay) { r.maxPerConn = min(max(n, 1), MaxMaxPerConn) }
+}
+
+// WithMaxTotal caps the requests in flight over all connections, clamped to
+// [1, MaxMaxTotal].
+func WithMaxTotal(n int) Option {
+	return func(r *Relay) { r.maxTotal = min(max(n, 1), MaxMaxTotal) }
+}
+
+// WithTimeout caps one whole exchange, from sending the request to the last
+// byte of the body, clamped to [1 ms, MaxTimeout].
+func WithTimeout(d time.Duration) Option {
+	return func(r *Relay) { r.timeout = min(max(d, time.Millisecond), MaxTimeout) }
+}
+
+// WithWriteTimeout caps the sending of one frame to the page, clamped to
+// [1 ms, MaxWriteTimeout]. A page that does not read for that long is
+// disconnected, so it cannot hold upstream connections open.
+func WithWriteTimeout(d time.Duration) Option {
+	return func(r *Relay) { r.writeTimeout = min(max(d, time.Millisecond), MaxWriteTimeout) }
+}
+
+// WithLogger sets where the relay logs. The default is slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(r *Relay) { r.log = l }
+}

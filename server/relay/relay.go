@@ -1,0 +1,325 @@
+// Package relay is the server side of wirebook's "wire" transport: the page
+// sends a cell's request over a WebSocket, the server makes it with net/http
+// the way the course's Python `requests` calls did, and streams back what
+// came over the wire: the status line and every header in the order
+// received, each piece of the body as it arrives, then totals and timings.
+// Redirects are not followed and bodies are not decompressed, so a student
+// sees a 301 with its Location and the gzip bytes a server sent.
+//
+// The protocol is exchange.Frame, one per binary message. The client sends
+// FrameSend (with an ID it picks) and FrameCancel; the server answers each
+// send with FrameHead, zero or more FrameChunk and FrameEnd, or with a
+// FrameError at any point, after which that ID is free again.
+//
+// Bad input is answered in one of two ways. A request the relay will not or
+// cannot make (a refused target, too many in flight, a dead server) is a
+// FrameError for its ID, and the connection goes on: the student fixes the
+// cell and runs it again. A message that breaks the protocol (not binary,
+// not a frame, a server-to-client frame, an ID already in flight) means the
+// client is broken or is not ours, and the connection is closed with
+// StatusUnsupportedData or StatusPolicyViolation and the reason.
+package relay
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"nhooyr.io/websocket"
+
+	"wirebook/server/wsaccept"
+
+	"wirebook/server/exchange"
+)
+
+// Relay is the http.Handler of GET /ws/relay. It is safe for concurrent use.
+type Relay struct {
+	policy  atomic.Pointer[policy]
+	hosts   []string // from WithAllowedHosts, until New builds the policy
+	origins []string
+
+	maxMessage, maxBody, maxHeader int64
+	maxPerConn, maxTotal           int
+	timeout, writeTimeout          time.Duration
+	log                            *slog.Logger
+
+	slots  chan struct{} // one per request in flight, over all connections
+	client *http.Client
+	dialer net.Dialer
+	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+	tls    *tls.Config // for https; nil means the system's roots
+
+	wg sync.WaitGroup // connections and relays still running
+}
+
+// New returns a Relay with the defaults above, changed by opts in order.
+func New(opts ...Option) *Relay {
+	r := &Relay{
+		maxMessage:   DefaultMaxMessageBytes,
+		maxBody:      DefaultMaxBodyBytes,
+		maxHeader:    DefaultMaxHeaderBytes,
+		maxPerConn:   DefaultMaxPerConn,
+		maxTotal:     DefaultMaxTotal,
+		timeout:      DefaultTimeout,
+		writeTimeout: DefaultWriteTimeout,
+		log:          slog.Default(),
+	}
+	for _, opt := range opts {
+		opt(r)
+	}
+	if err := r.AllowHosts(r.hosts...); err != nil {
+		r.log.Warn("relay: some allowed hosts were left out", "err", err)
+	}
+	r.hosts = nil
+	r.slots = make(chan struct{}, r.maxTotal)
+	r.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	}
+	r.dialer = net.Dialer{
+		Timeout: r.timeout,
+		ControlContext: func(ctx context.Context, network, address string, c syscall.RawConn) error {
+			return r.policy.Load().control(ctx, network, address, c)
+		},
+	}
+	r.client = &http.Client{
+		Transport: &http.Transport{
+			Proxy:          nil, // never HTTP_PROXY: the request goes where the cell says
+			DialContext:    r.dial,
+			DialTLSContext: r.dialTLS,
+			// One connection per request: the head capture needs the
+			// connection's first bytes to be this response's, and loopback
+			// connections are cheap.
+			DisableKeepAlives: true,
+			// The student sees the bytes and the Content-Encoding the server
+			// sent, not what Go made of them.
+			DisableCompression:     true,
+			ResponseHeaderTimeout:  r.timeout,
+			MaxResponseHeaderBytes: r.maxHeader,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return r
+}
+
+// AllowHosts adds targets as WithAllowedHosts does, for addresses known only
+// once the listeners are open (a -addr with port 0). It is safe to call
+// while the relay serves. The error lists the entries left out.
+func (r *Relay) AllowHosts(hostports ...string) error {
+	for {
+		old := r.policy.Load()
+		p, errs := old.with(hostports...)
+		if r.policy.CompareAndSwap(old, p) {
+			return errors.Join(errs...)
+		}
+	}
+}
+
+// ParseHosts splits a -relay-allow value ("kdm.training, 127.0.0.1:8080")
+// at commas and checks each entry as WithAllowedHosts reads it.
+func ParseHosts(list string) ([]string, error) {
+	var hosts []string
+	for h := range strings.SplitSeq(list, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	_, errs := (*policy)(nil).with(hosts...)
+	return hosts, errors.Join(errs...)
+}
+
+// Wait blocks until every connection the relay accepted and every request
+// it started has ended. Call it once the listeners are closed and the
+// server's base context is cancelled, which is what ends them.
+func (r *Relay) Wait() { r.wg.Wait() }
+
+// ServeHTTP upgrades to a WebSocket (same-origin pages only), then reads
+// frames until the page leaves: each send starts one relay, each cancel
+// stops one. When the connection ends, for whatever reason, every relay it
+// started is stopped and waited for.
+//
+//wirebook:snippet /ws/relay
+func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.wg.Add(1)
+	defer r.wg.Done()
+	ws, err := wsaccept.Accept(w, req, &websocket.AcceptOptions{OriginPatterns: r.origins})
+	if err != nil {
+		// Accept has answered: 403 for a foreign Origin, 426 for a plain GET.
+		r.log.Info("relay: handshake refused", "origin", req.Header.Get("Origin"), "err", err)
+		return
+	}
+	ws.SetReadLimit(r.maxMessage)
+
+	// ctx ends when the page leaves or the server shuts down.
+	ctx, cancel := context.WithCancel(req.Context())
+	s := &session{r: r, ws: ws, ctx: ctx, running: make(map[uint32]context.CancelCauseFunc)}
+	code, reason := s.read() // until the page leaves or breaks the protocol
+	cancel()                 // every relay of the page stops
+	s.close(code, reason)
+}
+
+// session is one WebSocket connection and the relays it started.
+type session struct {
+	r   *Relay
+	ws  *websocket.Conn
+	ctx context.Context
+	wg  sync.WaitGroup
+
+	mu      sync.Mutex
+	running map[uint32]context.CancelCauseFunc
+}
+
+var (
+	errCancelled = errors.New("cancelled by the client")
+	errTimeout   = errors.New("the relay's time limit passed")
+)
+
+// read handles client messages until the connection fails or a message
+// breaks the protocol; then it returns the close status to send (0 for
+// none: the connection is already closed).
+func (s *session) read() (websocket.StatusCode, string) {
+	for {
+		typ, b, err := s.ws.Read(s.ctx)
+		if err != nil {
+			// The page left, the server is stopping, or the message was over
+			// the read limit (nhooyr has sent StatusMessageTooBig).
+			s.r.log.Debug("relay: connection ended", "status", websocket.CloseStatus(err), "err", err)
+			return 0, ""
+		}
+		if typ != websocket.MessageBinary {
+			return websocket.StatusUnsupportedData, "relay frames are binary messages"
+		}
+		f, err := exchange.DecodeFrame(b)
+		if err != nil {
+			return websocket.StatusPolicyViolation, closeReason(err.Error())
+		}
+		switch f.Type {
+		case exchange.FrameSend:
+			if !s.start(&f) {
+				return websocket.StatusPolicyViolation, "relay ID " + strconv.FormatUint(uint64(f.ID), 10) + " is already in flight"
+			}
+		case exchange.FrameCancel:
+			s.mu.Lock()
+			cancel := s.running[f.ID]
+			s.mu.Unlock()
+			if cancel != nil { // else it has just ended: nothing to stop
+				cancel(errCancelled)
+			}
+		default:
+			return websocket.StatusPolicyViolation, "a client sends send and cancel frames, not " + f.Type.String()
+		}
+	}
+}
+
+// start checks f and starts its relay, or answers it with an error frame.
+// It returns false only if f's ID is already in flight.
+func (s *session) start(f *exchange.Frame) bool {
+	s.mu.Lock()
+	_, busy := s.running[f.ID]
+	n := len(s.running)
+	s.mu.Unlock()
+	if busy {
+		return false
+	}
+	t, err := s.r.policy.Load().check(f.URL)
+	if err != nil {
+		s.fail(f.ID, err.Error())
+		return true
+	}
+	if n >= s.r.maxPerConn {
+		s.fail(f.ID, "too many requests in flight: a page may run "+strconv.Itoa(s.r.maxPerConn)+" at once; wait for one to finish")
+		return true
+	}
+	select {
+	case s.r.slots <- struct{}{}:
+	default:
+		s.fail(f.ID, "too many requests in flight: the server is relaying "+strconv.Itoa(s.r.maxTotal)+" already; try again shortly")
+		return true
+	}
+
+	ctx, cancel := context.WithCancelCause(s.ctx)
+	s.mu.Lock()
+	s.running[f.ID] = cancel
+	s.mu.Unlock()
+	s.wg.Add(1)
+	s.r.wg.Add(1)
+	go func() {
+		defer s.r.wg.Done()
+		defer s.wg.Done()
+		ctx, stop := context.WithTimeoutCause(ctx, s.r.timeout, errTimeout)
+		last := s.r.roundTrip(ctx, f.ID, f.Request, t, s.send)
+		stop()
+		// The ID is free before the last frame goes out, so the page may
+		// reuse it the moment it reads that frame.
+		s.mu.Lock()
+		delete(s.running, f.ID)
+		s.mu.Unlock()
+		cancel(nil)
+		<-s.r.slots
+		if last == nil || s.ctx.Err() != nil {
+			return // no one to tell
+		}
+		s.r.log.Debug("relay: done", "id", f.ID, "target", t.String(), "end", last.Type, "message", last.Message)
+		s.send(last)
+	}()
+	return true
+}
+
+// close ends the connection once its relays have ended: with code and
+// reason if the page broke the protocol, so that it learns why; at once if
+// the connection is already gone, which also fails any relay still writing.
+func (s *session) close(code websocket.StatusCode, reason string) {
+	if code == 0 {
+		s.ws.CloseNow()
+		s.wg.Wait()
+		return
+	}
+	s.wg.Wait()
+	s.ws.Close(code, reason)
+}
+
+func (s *session) fail(id uint32, msg string) {
+	s.send(&exchange.Frame{Type: exchange.FrameError, ID: id, Message: msg})
+}
+
+// encBufs holds encoding buffers sized for a chunk frame.
+var encBufs = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize+64); return &b }}
+
+// send writes one frame. nhooyr's Conn.Write is safe for concurrent use and
+// writes a message whole under its own lock, so frames of concurrent relays
+// never interleave. The write has its own timeout, not the relay's context:
+// nhooyr closes the whole connection when a write's context ends, and one
+// cancelled relay must not end the others.
+func (s *session) send(f *exchange.Frame) error {
+	bp := encBufs.Get().(*[]byte)
+	defer encBufs.Put(bp)
+	b, err := f.AppendBinary((*bp)[:0])
+	if err != nil {
+		s.r.log.Error("relay: cannot encode a frame", "type", f.Type, "err", err)
+		return err
+	}
+	if cap(b) <= 2*(chunkSize+64) {
+		*bp = b // keep the grown buffer, unless a huge head made it
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.r.writeTimeout)
+	defer cancel()
+	return s.ws.Write(ctx, websocket.MessageBinary, b)
+}
+
+// closeReason cuts s to the 123 bytes a close frame's reason may hold.
+func closeReason(s string) string {
+	const max = 123
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "")
+}

@@ -1,0 +1,174 @@
+// Package wsstream is GET /ws/stream: the course's greeting generator
+// (/stream) told over a WebSocket instead, one text message per greeting,
+// so a lesson can set the two side by side.
+//
+// A viewer mostly waits, and the server is meant to hold ten thousand of
+// them, so an idle one costs one goroutine and one timer, plus what nhooyr
+// keeps per connection: no buffers of its own, no ticker, no goroutine per
+// message.
+package wsstream
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"nhooyr.io/websocket"
+
+	"wirebook/server/wsaccept"
+)
+
+// Defaults and bounds of the settings, as for /stream.
+const (
+	DefaultCount        = 10 // as in the course's generate()
+	MaxCount            = 1000
+	DefaultMaxDelay     = 3 * time.Second // the course sleeps random()*3
+	MaxMaxDelay         = time.Minute
+	DefaultWriteTimeout = 10 * time.Second // a viewer that stops reading is let go
+	MaxWriteTimeout     = time.Minute
+)
+
+// Option sets one setting of the stream.
+type Option func(*stream)
+
+// WithCount sets how many greetings a viewer gets, clamped to [1, MaxCount].
+func WithCount(n int) Option {
+	return func(s *stream) { s.count = min(max(n, 1), MaxCount) }
+}
+
+// WithMaxDelay sets the upper bound of the random pause between greetings,
+// clamped to [0, MaxMaxDelay]. Zero means no pause.
+func WithMaxDelay(d time.Duration) Option {
+	return func(s *stream) { s.maxDelay = min(max(d, 0), MaxMaxDelay) }
+}
+
+// WithOriginPatterns allows pages from other origins to connect, as
+// websocket.AcceptOptions.OriginPatterns does. The default is the request's
+// own host only.
+func WithOriginPatterns(patterns ...string) Option {
+	return func(s *stream) { s.accept.OriginPatterns = append(s.accept.OriginPatterns, patterns...) }
+}
+
+// WithWriteTimeout caps the sending of one greeting, clamped to
+// [1 ms, MaxWriteTimeout]; a viewer that does not read is disconnected.
+func WithWriteTimeout(d time.Duration) Option {
+	return func(s *stream) { s.writeTimeout = min(max(d, time.Millisecond), MaxWriteTimeout) }
+}
+
+// WithLogger sets where refused handshakes are logged. The default is
+// slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(s *stream) { s.log = l }
+}
+
+type stream struct {
+	greetings    []string
+	count        int
+	maxDelay     time.Duration
+	writeTimeout time.Duration
+	accept       websocket.AcceptOptions
+	log          *slog.Logger
+}
+
+// New returns the /ws/stream handler. Surrounding space is trimmed from the
+// greetings and blank ones dropped, as /stream does; if none is left, it
+// says "Hello".
+func New(greetings []string, opts ...Option) http.Handler {
+	s := &stream{
+		count:        DefaultCount,
+		maxDelay:     DefaultMaxDelay,
+		writeTimeout: DefaultWriteTimeout,
+		log:          slog.Default(),
+	}
+	for _, g := range greetings {
+		if g = strings.TrimSpace(g); g != "" {
+			s.greetings = append(s.greetings, g)
+		}
+	}
+	if len(s.greetings) == 0 {
+		s.greetings = []string{"Hello"}
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// ServeHTTP sends greetings picked at random, one text message each with a
+// random pause between them, then closes the connection normally. The
+// context from CloseRead ends the moment the viewer leaves or the server
+// shuts down, and cuts a pause short.
+//
+//wirebook:snippet /ws/stream
+func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c, err := wsaccept.Accept(w, r, &s.accept)
+	if err != nil {
+		s.log.Info("ws/stream: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
+		return // Accept has answered: 403 for a foreign Origin
+	}
+	defer c.CloseNow()
+	ctx, stopReading := closeRead(r.Context(), c) // a viewer only listens
+	defer stopReading()
+
+	pause := time.NewTimer(0) // one timer, reset for every pause
+	defer pause.Stop()
+	for i := range s.count {
+		if i > 0 {
+			pause.Reset(s.pause()) // since Go 1.23, no stale tick survives a Reset
+			select {
+			case <-ctx.Done():
+				return
+			case <-pause.C:
+			}
+		}
+		if err := s.send(ctx, c, s.greeting()); err != nil {
+			return // the viewer is gone
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "sent "+strconv.Itoa(s.count)+" greetings")
+}
+
+// closeRead is websocket.Conn.CloseRead without its stall. Both read the
+// connection so pings and the close handshake are answered, and close it
+// with StatusPolicyViolation if a data message comes. But nhooyr's (v1.8.17)
+// then calls Close from its own reading goroutine, and Close waits for that
+// goroutine to end: it gives up after 15 s, and until then the handler, its
+// connection and both goroutines outlive the viewer (coder/websocket#429).
+// Here Close has nothing of its own to wait for. stop ends the reading and
+// waits for it.
+func closeRead(ctx context.Context, c *websocket.Conn) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer cancel()
+		if _, _, err := c.Reader(ctx); err == nil {
+			c.Close(websocket.StatusPolicyViolation, "a viewer sends no messages")
+		}
+	}()
+	return ctx, func() {
+		cancel()
+		c.CloseNow()
+		<-done
+	}
+}
+
+func (s *stream) send(ctx context.Context, c *websocket.Conn, msg string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.writeTimeout)
+	defer cancel()
+	return c.Write(ctx, websocket.MessageText, []byte(msg))
+}
+
+// pause is uniform in [0, maxDelay), like the course's random()*3.
+func (s *stream) pause() time.Duration {
+	if s.maxDelay <= 0 {
+		return 0
+	}
+	return rand.N(s.maxDelay)
+}
+
+func (s *stream) greeting() string { return s.greetings[rand.IntN(len(s.greetings))] }

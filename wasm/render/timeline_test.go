@@ -1,0 +1,96 @@
+package render
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTimelineGrowsInSteps(t *testing.T) {
+	t.Parallel()
+	tl := NewTimeline("chunk")
+	if n := tl.Node(); mustFind(t, n, "data-chunks").TextContent() != "0" || attr(t, mustFind(t, n, "data-timeline"), "data-span") != "10" {
+		t.Fatalf("an empty timeline shows %q", n.TextContent())
+	}
+
+	type step struct {
+		at          time.Duration
+		count, noun string
+		rescaled    bool
+		span, left  string
+		lefts       string // every mark's left after this arrival
+	}
+	steps := []step{
+		{at: 4 * time.Millisecond, count: "1", noun: "chunk", left: "40.0%", lefts: "40.0%"},
+		{at: 40 * time.Millisecond, count: "2", noun: "chunks", rescaled: true, span: "50 ms", left: "80.0%", lefts: "8.0% 80.0%"},
+		{at: 50 * time.Millisecond, count: "3", noun: "chunks", left: "100.0%", lefts: "8.0% 80.0% 100.0%"},
+		{at: 2500 * time.Millisecond, count: "4", noun: "chunks", rescaled: true, span: "5 s", left: "50.0%", lefts: "0.0% 0.8% 1.0% 50.0%"},
+		{at: -time.Second, count: "5", noun: "chunks", left: "0.0%", lefts: "0.0% 0.8% 1.0% 50.0% 0.0%"},
+	}
+	for i, s := range steps {
+		a := tl.Add(s.at)
+		if a.Count != s.count || a.Noun != s.noun || a.Rescaled != s.rescaled || a.SpanText != s.span {
+			t.Errorf("arrival %d at %v = %+v, want count %s %s, rescaled %v to %q", i, s.at, a, s.count, s.noun, s.rescaled, s.span)
+		}
+		if a.Mark == nil || len(a.Mark.Style) != 1 || a.Mark.Style[0] != (Attr{"left", s.left}) {
+			t.Errorf("arrival %d: mark %+v, want left %s", i, a.Mark, s.left)
+		}
+		var lefts []string
+		for m := range tl.Marks() {
+			lefts = append(lefts, tl.Left(m))
+		}
+		if got := strings.Join(lefts, " "); got != s.lefts {
+			t.Errorf("after arrival %d marks are at %q, want %q", i, got, s.lefts)
+		}
+	}
+}
+
+func TestTimelineStopsDrawingPastMaxMarks(t *testing.T) {
+	t.Parallel()
+	tl := NewTimeline("chunk")
+	var last Arrival
+	for i := range MaxMarks + 3 {
+		last = tl.Add(time.Duration(i) * time.Millisecond)
+	}
+	if last.Mark != nil || tl.Marks() != MaxMarks || tl.Count() != MaxMarks+3 || last.Count != itoa(MaxMarks+3) {
+		t.Errorf("after %d arrivals: %d marks, count %d (%q), last mark %v", MaxMarks+3, tl.Marks(), tl.Count(), last.Count, last.Mark)
+	}
+}
+
+func TestSpanFor(t *testing.T) {
+	t.Parallel()
+	for at, want := range map[time.Duration]time.Duration{
+		0:                       10 * time.Millisecond,
+		10 * time.Millisecond:   10 * time.Millisecond,
+		11 * time.Millisecond:   20 * time.Millisecond,
+		21 * time.Millisecond:   50 * time.Millisecond,
+		51 * time.Millisecond:   100 * time.Millisecond,
+		999 * time.Millisecond:  time.Second,
+		1001 * time.Millisecond: 2 * time.Second,
+		3 * time.Minute:         200 * time.Second,
+	} {
+		if got := spanFor(at); got != want {
+			t.Errorf("spanFor(%v) = %v, want %v", at, got, want)
+		}
+	}
+}
+
+func TestTimingsNode(t *testing.T) {
+	t.Parallel()
+	nodes := TimingsNode(Timings{Connect: 300 * time.Microsecond, FirstByte: 1500 * time.Microsecond, Total: 2300 * time.Millisecond})
+	if len(nodes) != 1 {
+		t.Fatalf("%d nodes for a whole body, want the timings alone", len(nodes))
+	}
+	p := nodes[0]
+	if got := p.TextContent(); got != "connect 0.3 ms · first byte 1.5 ms · total 2300 ms measured by the server" {
+		t.Errorf("timings = %q", got)
+	}
+	if attr(t, mustFind(t, p, "data-total"), "data-total") != "2300" || attr(t, mustFind(t, p, "data-first-byte"), "data-first-byte") != "2" {
+		t.Error("data-total / data-first-byte are not whole milliseconds")
+	}
+
+	nodes = TimingsNode(Timings{Bytes: 1 << 20, Truncated: true})
+	if len(nodes) != 2 || !strings.HasPrefix(nodes[1].TextContent(), "body cut at 1048576 bytes") || attr(t, nodes[1], "data-truncated") != "1048576" {
+		t.Errorf("a cut body shows %+v", nodes)
+	}
+}
