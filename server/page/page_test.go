@@ -2,17 +2,22 @@ package page
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/brotli"
 
 	"wirebook/server/lesson"
+	"wirebook/server/page/assets"
 )
 
 const testLesson = `# HTTP Servers
@@ -62,10 +67,16 @@ func parseLesson(t *testing.T, src string) *lesson.Lesson {
 	return l
 }
 
+// hashedURL is where the page must link a file of staticFS.
+func hashedURL(name string) string {
+	return "/static/" + assets.HashedName(name, staticFS(true)[name].Data)
+}
+
 func staticFS(withClient bool) fstest.MapFS {
 	fsys := fstest.MapFS{
-		"app.css": {Data: []byte("body{}")},
-		"boot.js": {Data: []byte("/* boot */")},
+		"app.css":       {Data: []byte("body{}")},
+		"boot.js":       {Data: []byte("/* boot */")},
+		"highlight.css": {Data: []byte(".chroma{}")},
 	}
 	if withClient {
 		fsys["app.wasm"] = &fstest.MapFile{Data: []byte("\x00asm\x01\x00\x00\x00")}
@@ -200,15 +211,15 @@ func TestProseIsOnThePageAndLessonScriptsAreNot(t *testing.T) {
 			t.Errorf("an inline script is on the page: %q", s.Text())
 		}
 	})
-	if want := []string{"/static/wasm_exec.js", "/static/boot.js"}; strings.Join(srcs, " ") != strings.Join(want, " ") {
+	if want := []string{hashedURL("wasm_exec.js"), hashedURL("boot.js")}; strings.Join(srcs, " ") != strings.Join(want, " ") {
 		t.Errorf("scripts = %q, want exactly %q", srcs, want)
 	}
-	if wasm, _ := doc.Find(`script[src="/static/boot.js"]`).Attr("data-wasm"); wasm != "/static/app.wasm" {
-		t.Errorf("boot.js data-wasm = %q", wasm)
+	if wasm, _ := doc.Find(`script[src="` + hashedURL("boot.js") + `"]`).Attr("data-wasm"); wasm != hashedURL("app.wasm") {
+		t.Errorf("boot.js data-wasm = %q, want %q", wasm, hashedURL("app.wasm"))
 	}
 	// fetch() in boot.js is a CORS-mode request: only a crossorigin preload matches it.
 	pre := doc.Find(`link[rel="preload"][as="fetch"]`)
-	if href, _ := pre.Attr("href"); href != "/static/app.wasm" {
+	if href, _ := pre.Attr("href"); href != hashedURL("app.wasm") {
 		t.Errorf("preload href = %q, want the client", href)
 	}
 	if co, ok := pre.Attr("crossorigin"); !ok || co != "anonymous" {
@@ -295,9 +306,9 @@ func TestPageETagAnd304(t *testing.T) {
 
 	t.Run("the page is the same bytes for every request", func(t *testing.T) {
 		t.Parallel()
-		again := newHandler(t, true)
-		if again.etag != h.etag {
-			t.Errorf("two renders of one lesson differ: %s vs %s", again.etag, h.etag)
+		again := get(t, newHandler(t, true), "/").Header.Get("ETag")
+		if again != tag {
+			t.Errorf("two renders of one lesson differ: %s vs %s", again, tag)
 		}
 	})
 	t.Run("POST is a 405 naming GET", func(t *testing.T) {
@@ -459,4 +470,170 @@ func TestDefaultSnippetsAreTheServersOwnHandlers(t *testing.T) {
 	if n := doc.Find("details.snippet").Length(); n != doc.Find("details.snippet .snippet-file").Length() || n > 4 {
 		t.Errorf("%d snippets for 4 routes", n)
 	}
+}
+
+func TestPageLinksOnlyHashedImmutableFiles(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, true)
+	doc := document(t, h)
+	files := staticFS(true)
+
+	var urls []string
+	doc.Find("link[href], script[src], script[data-wasm]").Each(func(_ int, s *goquery.Selection) {
+		for _, attr := range []string{"href", "src", "data-wasm"} {
+			if u, ok := s.Attr(attr); ok {
+				urls = append(urls, u)
+			}
+		}
+	})
+	want := []string{hashedURL("app.css"), hashedURL("highlight.css"), hashedURL("app.wasm"), hashedURL("wasm_exec.js"), hashedURL("boot.js"), hashedURL("app.wasm")}
+	if !slices.Equal(urls, want) {
+		t.Fatalf("the page loads %q, want %q", urls, want)
+	}
+	for _, u := range urls {
+		resp := get(t, h.Static(), u)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d", u, resp.StatusCode)
+			continue
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+			t.Errorf("GET %s: Cache-Control %q, want a year, immutable", u, got)
+		}
+		var name string
+		for n := range files {
+			if hashedURL(n) == u {
+				name = n
+			}
+		}
+		if !bytes.Equal(body, files[name].Data) {
+			t.Errorf("GET %s is not %s", u, name)
+		}
+	}
+}
+
+func TestStaticFilesByHashedName(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, true).Static()
+	rows := []struct {
+		name   string
+		path   string
+		status int
+		says   string // in the body of an error
+	}{
+		{"a hashed name is served", hashedURL("app.wasm"), 200, ""},
+		{"the plain name is still served, for old pages and people", "/static/app.wasm", 200, ""},
+		{"an unknown hash of a known file says to reload", "/static/app.0123456789ab.wasm", 404, "Reload the page"},
+		{"an unknown file is a plain 404", "/static/nope.0123456789ab.wasm", 404, "No static file"},
+		{"the precompressed folder is not served", "/static/dist/", 404, "No static file"},
+		{"a path outside /static/ is not a static file", "/app.css", 404, "No static file"},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			resp := get(t, h, row.path)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != row.status {
+				t.Fatalf("GET %s = %d, want %d", row.path, resp.StatusCode, row.status)
+			}
+			if !strings.Contains(string(body), row.says) {
+				t.Errorf("GET %s says %q, want %q in it", row.path, body, row.says)
+			}
+		})
+	}
+}
+
+func TestPageIsCompressedAndRevalidated(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, true)
+	plain, _ := io.ReadAll(get(t, h, "/").Body)
+	rows := []struct {
+		name, accept, encoding string
+	}{
+		{"a browser gets brotli", "gzip, deflate, br, zstd", "br"},
+		{"gzip only gets gzip", "gzip", "gzip"},
+		{"br;q=0 gets gzip", "br;q=0, gzip", "gzip"},
+		{"identity only gets the page as is", "identity", ""},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			resp := get(t, h, "/", "Accept-Encoding", row.accept)
+			body, _ := io.ReadAll(resp.Body)
+			if got := resp.Header.Get("Content-Encoding"); got != row.encoding {
+				t.Fatalf("Content-Encoding = %q, want %q", got, row.encoding)
+			}
+			if resp.Header.Get("Vary") != "Accept-Encoding" || resp.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("Vary %q, Cache-Control %q", resp.Header.Get("Vary"), resp.Header.Get("Cache-Control"))
+			}
+			if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+				t.Errorf("Content-Length %s for %d bytes", got, len(body))
+			}
+			if !bytes.Equal(decode(t, row.encoding, body), plain) {
+				t.Error("the body does not decode to the page")
+			}
+			again := get(t, h, "/", "Accept-Encoding", row.accept, "If-None-Match", resp.Header.Get("ETag"))
+			if again.StatusCode != http.StatusNotModified {
+				t.Errorf("a repeat visit = %d, want 304", again.StatusCode)
+			}
+		})
+	}
+}
+
+func TestUncompressedStaticFilesAreLogged(t *testing.T) {
+	t.Parallel()
+	compressed := staticFS(true)
+	for name, f := range staticFS(true) {
+		hashed := assets.HashedName(name, f.Data)
+		// Never smaller than the file: kept out of the answers, still counts as built.
+		compressed["dist/"+hashed+".br"] = &fstest.MapFile{Data: f.Data}
+	}
+	rows := []struct {
+		name string
+		fsys fstest.MapFS
+		warn bool
+	}{
+		{"files without a precompressed form are named in the log", staticFS(true), true},
+		{"a precompressed folder for every file is not worth a word", compressed, false},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			var log bytes.Buffer
+			if _, err := New(parseLesson(t, testLesson), row.fsys, WithLogger(slog.New(slog.NewTextHandler(&log, nil)))); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(log.String(), StaticUncompressed); got != row.warn {
+				t.Errorf("log = %q; want the warning: %v", log.String(), row.warn)
+			}
+			if row.warn && !strings.Contains(log.String(), "app.wasm") {
+				t.Errorf("log = %q, want it to name app.wasm", log.String())
+			}
+		})
+	}
+}
+
+// decode undoes Content-Encoding, so a test compares what the browser sees.
+func decode(t *testing.T, encoding string, body []byte) []byte {
+	t.Helper()
+	var r io.Reader
+	switch encoding {
+	case "":
+		return body
+	case "br":
+		r = brotli.NewReader(bytes.NewReader(body))
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+		r = zr
+	default:
+		t.Fatalf("unexpected Content-Encoding %q", encoding)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("%s body: %v", encoding, err)
+	}
+	return b
 }

@@ -1,0 +1,356 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// results is everything one run measured, as written to bench/results.json.
+// Every figure's key names its unit.
+type results struct {
+	Schema     int              `json:"schema"`
+	Machine    machine          `json:"machine"`
+	Load       loadSettings     `json:"endpoint_load"`
+	Endpoints  []endpointResult `json:"endpoints,omitempty"`
+	Wasm       *wasmSize        `json:"wasm,omitempty"`
+	Page       *pageResult      `json:"page,omitempty"`
+	Stream     *streamResult    `json:"stream,omitempty"`
+	Memory     *memoryResult    `json:"memory,omitempty"`
+	Targets    []target         `json:"targets"`
+	Unmeasured []string         `json:"unmeasured,omitempty"`
+	Seconds    float64          `json:"bench_seconds"`
+}
+
+type loadSettings struct {
+	Threads     int     `json:"wrk_threads"`
+	Connections int     `json:"wrk_connections"`
+	Seconds     float64 `json:"wrk_seconds"`
+}
+
+// target is one budget of the issue beside what was measured.
+type target struct {
+	Name   string  `json:"name"`
+	Want   string  `json:"target"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"`
+	Met    bool    `json:"met"`
+	Detail string  `json:"detail,omitempty"`
+}
+
+const kib = 1024
+
+// The budgets of the issue (DESIGN.md's "Budgets").
+const (
+	helloMinRPS       = 30000
+	wasmBrotliMaxKiB  = 600
+	firstVisitMaxKiB  = 700
+	repeatVisitMaxKiB = 20
+	readyMaxMs        = 300
+	clickMaxMs        = 10
+	greetingP99MaxMs  = 10
+	viewerMaxKiB      = 40
+	exitMaxSeconds    = 2
+	budgetViewers     = 10000
+)
+
+// Names of the targets, shared by the table and the JSON.
+const (
+	tErrors    = "endpoints under load: errors"
+	tWasm      = "app.wasm brotli"
+	tFirst     = "first visit"
+	tRepeat    = "repeat visit"
+	tReady     = "time to data-ready"
+	tClick     = "click → rendered /hello, median"
+	tGreeting  = "greeting written → in the page, p99"
+	tViewerRSS = "10 000 /ws/stream viewers: RSS each"
+	tExit      = "exit after SIGINT with the viewers connected"
+)
+
+// targets checks each budget that was measured.
+func (r *results) targets() []target {
+	var ts []target
+	for _, e := range r.Endpoints {
+		if e.MinRPS > 0 && e.Err == "" {
+			ts = append(ts, target{Name: e.Endpoint + " throughput", Want: "≥ " + strconv.Itoa(int(e.MinRPS)) + " req/s",
+				Value: e.RequestsPerSec, Unit: "req/s", Met: e.RequestsPerSec >= e.MinRPS})
+		}
+	}
+	if len(r.Endpoints) > 0 {
+		var errs int64
+		var bad []string
+		for _, e := range r.Endpoints {
+			errs += e.Errors
+			if e.Errors > 0 || e.Err != "" || e.ProbeStatus != e.DesignedStatus {
+				bad = append(bad, e.Endpoint)
+			}
+		}
+		ts = append(ts, target{Name: tErrors, Want: "0, each at its designed status", Value: float64(errs), Unit: "errors",
+			Met: len(bad) == 0, Detail: strings.Join(bad, ", ")})
+	}
+	atMost := func(name string, v, limit float64, unit string) target {
+		return target{Name: name, Want: "≤ " + strconv.FormatFloat(limit, 'f', -1, 64) + " " + unit, Value: v, Unit: unit, Met: v <= limit}
+	}
+	if w := r.Wasm; w != nil {
+		ts = append(ts, atMost(tWasm, float64(w.BrotliBytes)/kib, wasmBrotliMaxKiB, "KiB"))
+	}
+	if p := r.Page; p != nil {
+		if p.First.Requests > 0 {
+			ts = append(ts, atMost(tFirst, float64(p.First.Bytes)/kib, firstVisitMaxKiB, "KiB"), atMost(tReady, p.First.ReadyMs, readyMaxMs, "ms"))
+		}
+		if p.Repeat.Requests > 0 {
+			ts = append(ts, atMost(tRepeat, float64(p.Repeat.Bytes)/kib, repeatVisitMaxKiB, "KiB"))
+		}
+		if p.Clicks > 0 {
+			ts = append(ts, atMost(tClick, p.ClickMedian, clickMaxMs, "ms"))
+		}
+	}
+	if s := r.Stream; s != nil && s.Greetings > 0 {
+		ts = append(ts, atMost(tGreeting, s.P99, greetingP99MaxMs, "ms"))
+	}
+	if m := r.Memory; m != nil {
+		for _, s := range m.Steps {
+			if s.Viewers == budgetViewers {
+				t := atMost(tViewerRSS, s.PerViewerKiB, viewerMaxKiB, "KiB")
+				lost := s.DialFailed + s.Dropped
+				t.Want += ", none dropped"
+				t.Met = t.Met && lost == 0
+				t.Detail = strconv.Itoa(lost) + " dropped or never connected"
+				ts = append(ts, t)
+			}
+		}
+		if len(m.Steps) > 0 {
+			ts = append(ts, atMost(tExit, m.StopSeconds, exitMaxSeconds, "s"))
+		}
+	}
+	return ts
+}
+
+func (r *results) target(name string) *target {
+	for i := range r.Targets {
+		if r.Targets[i].Name == name {
+			return &r.Targets[i]
+		}
+	}
+	return nil
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "✓"
+	}
+	return "✗"
+}
+
+// print writes the tables a person reads; the JSON has every figure.
+func (r *results) print(w io.Writer) {
+	m := r.Machine
+	fmt.Fprintf(w, "wirebook bench — %s — %d CPUs (%s), %s\n", m.Date, m.CPUs, m.CPUModel, m.GoVersion)
+	fmt.Fprintln(w, "wirebook "+strings.Join(nonEmpty(m.Commit, m.Wrk, m.Browser), " · "))
+	fmt.Fprintf(w, "load average %s at start, %s at the end\n", m.LoadAvgStart, m.LoadAvgEnd)
+	if m.busy() {
+		fmt.Fprintf(w, "WARNING: before the bench began, other work kept more than %d CPUs busy; these figures do not compare with a quiet run.\n", m.CPUs)
+	}
+	fmt.Fprintln(w)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(r.Endpoints) > 0 {
+		fmt.Fprintf(w, "1. Endpoints on loopback: wrk -t%d -c%d -d%gs --latency (wrk and wirebook share the %d CPUs)\n",
+			r.Load.Threads, r.Load.Connections, r.Load.Seconds, m.CPUs)
+		fmt.Fprintln(tw, "ENDPOINT\tSTATUS\tREQ/S\tP50\tP99\tERRORS\tTARGET\t")
+		for _, e := range r.Endpoints {
+			status := strconv.Itoa(e.ProbeStatus)
+			if e.ProbeStatus != e.DesignedStatus {
+				status += " (want " + strconv.Itoa(e.DesignedStatus) + ")"
+			}
+			want := "0 errors"
+			if e.MinRPS > 0 {
+				want = "≥ " + strconv.Itoa(int(e.MinRPS)) + " req/s, 0 errors"
+			}
+			if e.DesignedStatus >= 400 {
+				want += " (socket errors only)"
+			}
+			if e.Err != "" {
+				fmt.Fprintf(tw, "%s\t%s\tnot measured: %s\t\t\t\t%s\t✗\n", e.Endpoint, status, firstLine(e.Err), want)
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%d\t%s\t%s\n", e.Endpoint, status, e.RequestsPerSec,
+				fmtMs(e.P50ms), fmtMs(e.P99ms), e.Errors, want, mark(e.Met))
+		}
+		tw.Flush()
+		fmt.Fprintln(w, "   Errors are socket errors plus non-2xx/3xx answers, except where the designed status is a 4xx.")
+		fmt.Fprintln(w, "   /secure checks a bcrypt hash per request by design, so it runs with 1 thread and 2 connections.")
+		fmt.Fprintln(w)
+	}
+
+	if r.Wasm != nil || r.Page != nil || r.Stream != nil || r.Memory != nil {
+		fmt.Fprintln(tw, "FIGURE\tVALUE\tTARGET\t")
+	}
+	row := func(name, value string, t *target) {
+		if t == nil {
+			fmt.Fprintf(tw, "%s\t%s\t\t\n", name, value)
+			return
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, value, t.Want, mark(t.Met))
+	}
+	if s := r.Wasm; s != nil {
+		row("2. app.wasm raw", fmtKiB(int64(s.RawBytes)), nil)
+		row("   app.wasm gzip -9", fmtKiB(int64(s.GzipBytes)), nil)
+		row("   app.wasm brotli -q 11", fmtKiB(int64(s.BrotliBytes)), r.target(tWasm))
+	}
+	if p := r.Page; p != nil {
+		if p.First.Requests > 0 {
+			row("3. first visit, bytes transferred", fmt.Sprintf("%s in %d requests", fmtKiB(p.First.Bytes), p.First.Requests), r.target(tFirst))
+		}
+		if p.Repeat.Requests > 0 {
+			row("   repeat visit, bytes transferred", fmt.Sprintf("%s in %d requests", fmtKiB(p.Repeat.Bytes), p.Repeat.Requests), r.target(tRepeat))
+		}
+		if p.First.Requests > 0 {
+			row("   navigation start → data-ready", fmtMs(p.First.ReadyMs), r.target(tReady))
+		}
+		if p.Repeat.Requests > 0 {
+			row("   … on the repeat visit", fmtMs(p.Repeat.ReadyMs), nil)
+		}
+		if p.Clicks > 0 {
+			row(fmt.Sprintf("   click → /hello status shown, median of %d", p.Clicks), fmtMs(p.ClickMedian)+" (p90 "+fmtMs(p.ClickP90)+")", r.target(tClick))
+		}
+	}
+	if s := r.Stream; s != nil && s.Greetings > 0 {
+		row(fmt.Sprintf("4. greeting written → in the page, %d greetings", s.Greetings), "median "+fmtMs(s.Median)+", p99 "+fmtMs(s.P99), r.target(tGreeting))
+	}
+	if mr := r.Memory; mr != nil {
+		row("5. wirebook RSS idle (after one page load)", fmtMiB(mr.IdleRSSKiB*kib), nil)
+		for _, s := range mr.Steps {
+			value := fmt.Sprintf("%s, %.1f KiB per viewer, %d dropped", fmtMiB(s.RSSKiB*kib), s.PerViewerKiB, s.DialFailed+s.Dropped)
+			var t *target
+			if s.Viewers == budgetViewers {
+				t = r.target(tViewerRSS)
+			}
+			row(fmt.Sprintf("   … with %d /ws/stream viewers", s.Viewers), value, t)
+		}
+		if len(mr.Steps) > 0 {
+			value := strconv.FormatFloat(mr.StopSeconds, 'f', 2, 64) + " s"
+			if mr.StopKilled {
+				value += " (killed)"
+			}
+			row(fmt.Sprintf("   exit after SIGINT, %d viewers connected", mr.Steps[len(mr.Steps)-1].Viewers), value, r.target(tExit))
+		}
+	}
+	tw.Flush()
+
+	r.printNotes(w)
+	if len(r.Unmeasured) > 0 {
+		fmt.Fprintln(w, "\nNOT MEASURED:")
+		for _, u := range r.Unmeasured {
+			fmt.Fprintln(w, "  "+u)
+		}
+	}
+}
+
+func (r *results) printNotes(w io.Writer) {
+	var notes []string
+	if p := r.Page; p != nil && p.First.Requests > 0 {
+		var parts []string
+		for _, res := range largest(p.First.Resources, 4) {
+			parts = append(parts, fmt.Sprintf("%s %s", shortURL(res.URL), fmtKiB(res.Bytes)))
+		}
+		notes = append(notes, "3. bytes are Chromium's encodedDataLength of each HTTP response (headers and body as sent), WebSocket frames not included; first visit, largest: "+strings.Join(parts, ", "))
+		var repeat []string
+		cached := 0
+		for _, res := range p.Repeat.Resources {
+			switch {
+			case res.FromCache && res.Bytes == 0:
+				cached++
+			default:
+				status := res.Status
+				if res.WireStatus != 0 {
+					status = res.WireStatus
+				}
+				repeat = append(repeat, fmt.Sprintf("%s %s (%d)", shortURL(res.URL), fmtKiB(res.Bytes), status))
+			}
+		}
+		repeat = append(repeat, fmt.Sprintf("%d from the cache", cached))
+		notes = append(notes, "3. repeat visit (a new tab, same profile): "+strings.Join(repeat, ", "))
+		tl := p.First.Timeline
+		notes = append(notes, fmt.Sprintf("3. first visit, ms since navigation start: document received %s, app.wasm requested %s, its first byte %s, its last %s, DOMContentLoaded %s, load %s, data-ready %s (%s)",
+			fmtMs(tl.DocumentMs), fmtMs(tl.WasmRequestedMs), fmtMs(tl.WasmFirstByteMs), fmtMs(tl.WasmReceivedMs), fmtMs(tl.DOMContentLoadedMs), fmtMs(tl.LoadMs), fmtMs(p.First.ReadyMs), p.First.ReadyHow))
+		if p.Clicks > 0 {
+			notes = append(notes, fmt.Sprintf("3. clicks: element.click() on the /hello cell's [data-run] (transport %q), timed in the page to a MutationObserver callback that sees %s",
+				p.ClickVia, p.ClickWhenSet))
+		}
+	}
+	if s := r.Stream; s != nil && s.Greetings > 0 {
+		notes = append(notes, fmt.Sprintf("4. %s; transport %q; page clock drift over the run %.3f ms (interpolated out)", s.Method, s.Via, s.ClockDrift))
+	}
+	if m := r.Memory; m != nil {
+		notes = append(notes, fmt.Sprintf("5. own wirebook %s; viewers are nhooyr.io/websocket clients in the bench, %d dialling at once; RSS is VmRSS %v after the last one got its first greeting; per viewer = (RSS − idle) / viewers",
+			strings.Join(m.Args, " "), dialConcurrency, rssSettle))
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w, "\nNotes:")
+		for _, n := range notes {
+			fmt.Fprintln(w, "  "+n)
+		}
+	}
+}
+
+func (r *results) write(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func fmtMs(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	if v < 10 {
+		return strconv.FormatFloat(v, 'f', 2, 64) + " ms"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64) + " ms"
+}
+
+func fmtKiB(bytes int64) string {
+	return strconv.FormatFloat(float64(bytes)/kib, 'f', 1, 64) + " KiB"
+}
+
+// fmtMiB is for memory, which is MiB where the page's budgets are KiB.
+func fmtMiB(bytes int64) string {
+	return strconv.FormatFloat(float64(bytes)/kib/kib, 'f', 1, 64) + " MiB"
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// shortURL drops the scheme and host of a same-machine URL.
+func shortURL(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+			return u[i+3+j:]
+		}
+	}
+	return u
+}
