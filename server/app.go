@@ -46,6 +46,10 @@ type app struct {
 	relay     *relay.Relay
 	wsStream  http.Handler
 	listeners []listener
+
+	// handlers counts requests being served on every listener, hijacked
+	// ones (WebSockets) too, which http.Server.Shutdown does not wait for.
+	handlers sync.WaitGroup
 }
 
 type listener struct {
@@ -85,6 +89,9 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		if err != nil {
 			return nil, fmt.Errorf("-users %s: %w", cfg.users, err)
 		}
+	}
+	if demoUserExposed(cfg) {
+		a.log.Warn("the demo user David, whose password the course prints, can sign in to /secure from anywhere on this network; pass -users FILE to choose your own users", "addr", cfg.addr)
 	}
 	a.course = course.New(
 		course.WithGreetings(greetings),
@@ -223,13 +230,29 @@ func (a *app) serve(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
-	// Relays run on hijacked connections Shutdown does not track; the
-	// cancelled base context has ended them, and this waits for their
-	// goroutines to finish.
+	// Relays and /ws/stream run on hijacked connections Shutdown does not
+	// track; the cancelled base context has ended them, and this waits for
+	// their goroutines to finish, so none outlives run or logs after the
+	// stop line.
 	a.relay.Wait()
+	a.waitHandlers(shutCtx)
 	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// waitHandlers waits for every handler to return, or for ctx to end; a
+// handler that ignores its context must not hold the exit past the 2 s the
+// course promises. No handler can start now: Shutdown has closed every
+// listener and every connection it tracks.
+func (a *app) waitHandlers(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { a.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		a.log.Warn("handlers still running at exit; their requests are cut off")
+	}
 }

@@ -44,7 +44,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1200, 900),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -137,7 +137,7 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 
 	if err := chromedp.Do(ctx,
 		chromedp.Click(`[data-run-all]`),
-		chromedp.Poll[chromedp.Void](allSettled, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.Poll[chromedp.Void](allSettled, chromedp.WithPollingTimeout(2*time.Minute)),
 	); err != nil {
 		t.Fatalf("Run all did not settle every cell: %v", err)
 	}
@@ -212,7 +212,7 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 	t.Run("an edited cell sends the new request", func(t *testing.T) {
 		if err := chromedp.Do(ctx,
 			chromedp.Evaluate[chromedp.Void](editCell("GET /hello", "GET /greeting?lang=fr\nX-INE-Student: Zoe")),
-			chromedp.Poll[chromedp.Void](cellShows("X-INE-Student: Zoe", "Bonjour Zoe!"), chromedp.WithPollingTimeout(20*time.Second)),
+			chromedp.Poll[chromedp.Void](cellShows("X-INE-Student: Zoe", "Bonjour Zoe!"), chromedp.WithPollingTimeout(time.Minute)),
 		); err != nil {
 			t.Fatalf("the edited cell did not show its new answer: %v", err)
 		}
@@ -220,7 +220,7 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 	t.Run("a bad cell shows its error and nothing else breaks", func(t *testing.T) {
 		if err := chromedp.Do(ctx,
 			chromedp.Evaluate[chromedp.Void](editCell("GET /notfound", "GET /hello\nthis line has no colon")),
-			chromedp.Poll[chromedp.Void](cellErrorShows("this line has no colon", "line 2"), chromedp.WithPollingTimeout(20*time.Second)),
+			chromedp.Poll[chromedp.Void](cellErrorShows("this line has no colon", "line 2"), chromedp.WithPollingTimeout(time.Minute)),
 		); err != nil {
 			t.Fatalf("the bad cell did not show its error: %v", err)
 		}
@@ -332,7 +332,7 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 // exactly -stream-count lines.
 func TestStreamCellFillsWhileYouWatch(t *testing.T) {
 	t.Parallel()
-	in := start(t, "-stream-count=5", "-stream-max-delay=300ms")
+	in := start(t, "-stream-count=5", "-stream-max-delay=600ms")
 	ctx := browser(t)
 	const streamCell = `Array.from(document.querySelectorAll('[data-cell][data-stream]')).find(c => c.querySelector('textarea').value.startsWith('GET /stream'))`
 	const lines = `((c.querySelector('[data-body] pre') || {}).textContent || '').split('\n').filter(l => l).length`
@@ -345,13 +345,13 @@ func TestStreamCellFillsWhileYouWatch(t *testing.T) {
 	}
 	partial, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const c = `+streamCell+`;
 		const n = `+lines+`; return c.dataset.state === 'running' && n >= 1 && n < 5 ? n : 0; })()`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+		chromedp.WithPollingTimeout(time.Minute)))
 	if err != nil {
 		t.Fatalf("never saw the stream part-filled while running: %v", err)
 	}
 	total, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => { const c = `+streamCell+`;
 		return c.dataset.state === 'done' ? `+lines+` : 0; })()`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+		chromedp.WithPollingTimeout(time.Minute)))
 	if err != nil {
 		t.Fatalf("the stream did not finish: %v", err)
 	}

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"wirebook/server/proxy"
 	"wirebook/server/relay"
 )
 
@@ -23,6 +25,7 @@ type config struct {
 	streamMaxDelay time.Duration
 	relayAllow     []string
 	maxBody        int64
+	trustProxy     []netip.Prefix
 }
 
 // The course's notebook calls these ports; -course-ports opens them so its
@@ -81,12 +84,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting")
 	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) the wire transport may reach (default: wirebook's own listeners only)")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
+	trustProxy := fs.String("trust-proxy", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For names the client (default: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	var err error
 	if cfg.relayAllow, err = relay.ParseHosts(*relayAllow); err != nil {
 		return config{}, fmt.Errorf("-relay-allow: %w", err)
+	}
+	if cfg.trustProxy, err = proxy.ParseTrusted(*trustProxy); err != nil {
+		return config{}, fmt.Errorf("-trust-proxy: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())

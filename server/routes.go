@@ -8,6 +8,8 @@ import (
 
 	"wirebook/server/accesslog"
 	"wirebook/server/course"
+	"wirebook/server/headers"
+	"wirebook/server/proxy"
 	"wirebook/server/respond"
 )
 
@@ -20,11 +22,14 @@ const bodyReadLimit = 30 * time.Second
 // surface in one place.
 func (a *app) routes() http.Handler {
 	r := chi.NewRouter()
-	r.NotFound(notFound)
-	r.MethodNotAllowed(methodNotAllowed)
+	// wirebook's own answers carry the security headers; the course's keep
+	// exactly the headers the course defines (see package headers).
+	secure := r.With(headers.Secure)
+	r.NotFound(headers.Secure(http.HandlerFunc(notFound)).ServeHTTP)
+	r.MethodNotAllowed(headers.Secure(http.HandlerFunc(methodNotAllowed)).ServeHTTP)
 
-	r.Handle("/", a.page)
-	r.Handle("/static/*", a.page.Static())
+	secure.Handle("/", a.page)
+	secure.Handle("/static/*", a.page.Static())
 	r.Handle("/files", http.RedirectHandler("/files/", http.StatusMovedPermanently))
 	r.Mount("/files/", http.StripPrefix("/files", a.files))
 	r.Handle("/echo", course.Echo())
@@ -32,18 +37,31 @@ func (a *app) routes() http.Handler {
 
 	a.course.Mount(r) // /hello /greeting /stream /redirect /notfound /json /secure
 
-	r.Get("/ws/relay", a.relay.ServeHTTP)
-	r.Get("/ws/stream", a.wsStream.ServeHTTP)
+	secure.Get("/ws/relay", a.relay.ServeHTTP)
+	secure.Get("/ws/stream", a.wsStream.ServeHTTP)
 
 	return a.middleware("main", r)
 }
 
 // middleware wraps every listener's handler in the same order: the access
-// log outermost so it records the 500 a recovered panic becomes.
+// log outside Recover so it records the 500 a recovered panic becomes, and
+// RealIP outside both so the log names the client behind a trusted proxy.
 func (a *app) middleware(name string, h http.Handler) http.Handler {
 	h = limitBodyTime(h)
 	h = accesslog.Recover(a.log)(h)
-	return accesslog.Log(a.log, name)(h)
+	h = accesslog.Log(a.log, name)(h)
+	h = proxy.RealIP(a.cfg.trustProxy)(h)
+	return a.counted(h)
+}
+
+// counted keeps a.handlers, so shutdown can wait for handlers on hijacked
+// connections too.
+func (a *app) counted(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.handlers.Add(1)
+		defer a.handlers.Done()
+		next.ServeHTTP(w, r)
+	})
 }
 
 func limitBodyTime(next http.Handler) http.Handler {

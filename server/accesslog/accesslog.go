@@ -5,6 +5,7 @@ package accesslog
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -14,7 +15,9 @@ import (
 	"wirebook/server/respond"
 )
 
-// Log writes one line per request: method, path, status, bytes, duration.
+// Log writes one line per request: client, method, path, status, bytes,
+// duration. The client is r.RemoteAddr's host: the peer, or the address a
+// trusted proxy forwarded (proxy.RealIP sits outside Log).
 // The wrapper it puts around the ResponseWriter forwards Flush and Hijack,
 // without which /stream would buffer and WebSockets could not upgrade.
 func Log(log *slog.Logger, listener string) func(http.Handler) http.Handler {
@@ -29,6 +32,7 @@ func Log(log *slog.Logger, listener string) func(http.Handler) http.Handler {
 				}
 				log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("listener", listener),
+					slog.String("client", clientHost(r.RemoteAddr)),
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.Int("status", status),
@@ -39,6 +43,15 @@ func Log(log *slog.Logger, listener string) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r)
 		})
 	}
+}
+
+// clientHost drops the port of "ip:port"; an address set by a proxy
+// middleware has none.
+func clientHost(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }
 
 // Recover turns a handler's panic into a logged 500. It sits inside Log so

@@ -73,3 +73,26 @@ func TestRecoverAnswers500AndLogs(t *testing.T) {
 		t.Errorf("log lacks the panic or the 500: %q", buf.String())
 	}
 }
+
+func TestLogNamesTheClient(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, remoteAddr, want string
+	}{
+		{"a peer's port is dropped", "192.0.2.1:40000", "client=192.0.2.1 "},
+		{"an IPv6 peer loses its brackets", "[2001:db8::1]:40000", "client=2001:db8::1 "},
+		{"an address a proxy middleware set is kept", "203.0.113.9", "client=203.0.113.9 "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			h := Log(slog.New(slog.NewTextHandler(&buf, nil)), "main")(http.NotFoundHandler())
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.remoteAddr
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if !strings.Contains(buf.String(), tt.want) {
+				t.Errorf("log line %q lacks %q", buf.String(), tt.want)
+			}
+		})
+	}
+}

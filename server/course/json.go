@@ -56,6 +56,12 @@ func (c *Course) JSON() http.Handler {
 // net/http's parser also reads the query string and reports a malformed one,
 // so a POST with a broken query is a 400 like a GET with one.
 func (c *Course) readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if r.ContentLength > c.maxBodyBytes {
+		// Refused unread: a client that announces more than the limit and
+		// then sends it slowly, or never, would otherwise hold the handler
+		// until the server's body timeout.
+		return nil, &http.MaxBytesError{Limit: c.maxBodyBytes}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, c.maxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		return nil, err
