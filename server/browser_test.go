@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"wirebook/server/chromium"
 )
 
 // browser opens a headless Debian Chromium for one test. A missing
@@ -21,29 +22,11 @@ import (
 // installs it, and a browser test that silently skips proves nothing.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := os.Getenv("WIREBOOK_CHROMIUM")
-	if path == "" {
-		var err error
-		if path, err = exec.LookPath("chromium"); err != nil {
-			t.Fatal("no chromium on PATH: run `go tool task chromium` (apt-get install chromium) or set WIREBOOK_CHROMIUM")
-		}
+	path, err := chromium.Path()
+	if err != nil {
+		t.Fatal(err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		// Without these the browser tries the internet many times a second
-		// and this machine refuses every attempt.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1200, 900),
-	}
+	opts := chromium.Options(path, t.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)

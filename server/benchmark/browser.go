@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"slices"
 	"sync"
 	"time"
@@ -15,40 +13,16 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-)
 
-// findChromium is WIREBOOK_CHROMIUM, else chromium on PATH, as the browser
-// tests find it.
-func findChromium() (string, error) {
-	if p := os.Getenv("WIREBOOK_CHROMIUM"); p != "" {
-		return p, nil
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		return "", errors.New("no chromium on PATH: run `go tool task chromium` (apt-get install chromium) or set WIREBOOK_CHROMIUM")
-	}
-	return p, nil
-}
+	"wirebook/server/chromium"
+)
 
 // startBrowser starts headless Chromium with a fresh profile, so the first
 // visit finds an empty cache, and returns the context of its first tab.
 // The flags are the browser tests': without the networking ones Chromium
 // tries the internet many times a second and this machine refuses.
 func startBrowser(ctx context.Context, path, profile string) (context.Context, string, func(), error) {
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1200, 900),
-	}
+	opts := chromium.Options(path, profile)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	stop := func() { cancelTab(); cancelAlloc() }

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"wirebook/server/chromium"
 )
 
 func main() {
@@ -216,7 +218,7 @@ func (b *bench) measureMain(ctx context.Context) error {
 }
 
 func (b *bench) measureBrowser(ctx context.Context, srv *wirebook, proxy *stampProxy) error {
-	path, err := findChromium()
+	path, err := chromium.Path()
 	if err != nil {
 		return err
 	}
