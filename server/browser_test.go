@@ -192,6 +192,24 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		}
 	}
 
+	t.Run("a phone-sized screen needs no sideways scrolling", func(t *testing.T) {
+		// Answers are in: wide tables and bodies must scroll inside their
+		// own boxes, not drag the whole lesson sideways.
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
+			t.Fatal(err)
+		}
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if overflow > 0 {
+			t.Errorf("at 390 px wide the page is %d px wider than the screen", overflow)
+		}
+		saveScreenshot(t, ctx, "lesson-phone.png")
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("an edited cell sends the new request", func(t *testing.T) {
 		if err := chromedp.Do(ctx,
 			chromedp.Evaluate[chromedp.Void](editCell("GET /hello", "GET /greeting?lang=fr\nX-INE-Student: Zoe")),
