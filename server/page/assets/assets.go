@@ -216,27 +216,11 @@ type Server struct {
 // folder would.
 func Load(fsys fs.FS) (*Server, error) {
 	s := &Server{files: map[string]*File{}, hashed: map[string]string{}}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case name != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")):
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		case d.IsDir() && name == DistDir:
-			return fs.SkipDir
-		case d.IsDir():
-			return nil
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
+	err := Walk(fsys, func(name string, body []byte) error {
 		sum := sha256.Sum256(body)
 		hashed := hashedName(name, sum)
 		c := Content{Type: contentType(name, body), Identity: body}
+		var err error
 		if c.Brotli, err = readOptional(fsys, path.Join(DistDir, hashed+BrotliSuffix)); err != nil {
 			return err
 		}
@@ -261,6 +245,33 @@ func Load(fsys fs.FS) (*Server, error) {
 		}
 	}
 	return s, nil
+}
+
+// Walk calls fn with every static file of fsys: every file but those in
+// DistDir and, like go:embed, those whose name starts with "." or "_". The
+// build step that makes the compressed forms and Load that serves them walk
+// the same set through it.
+func Walk(fsys fs.FS, fn func(name string, body []byte) error) error {
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case name != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")):
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		case d.IsDir() && name == DistDir:
+			return fs.SkipDir
+		case d.IsDir():
+			return nil
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		return fn(name, body)
+	})
 }
 
 func readOptional(fsys fs.FS, name string) ([]byte, error) {

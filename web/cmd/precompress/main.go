@@ -72,23 +72,7 @@ func brotliWindow(size int) int {
 func precompress(dir string, out io.Writer) error {
 	fsys := os.DirFS(dir)
 	keep := map[string]bool{} // slash paths under dist of the forms of today's files
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case name == ".":
-			return nil
-		case hidden(d.Name()):
-			return skip(d) // go:embed leaves them out: the server never sees them
-		case d.IsDir() && name == assets.DistDir:
-			return fs.SkipDir
-		case d.IsDir():
-			return nil
-		}
-		content, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
+	err := assets.Walk(fsys, func(name string, content []byte) error {
 		hashed := assets.HashedName(name, content)
 		line := fmt.Sprintf("%s %d B", name, len(content))
 		for _, e := range encoders {
@@ -106,7 +90,7 @@ func precompress(dir string, out io.Writer) error {
 			}
 			line += fmt.Sprintf(", %s %d B", strings.TrimPrefix(e.suffix, "."), info.Size())
 		}
-		_, err = fmt.Fprintln(out, line)
+		_, err := fmt.Fprintln(out, line)
 		return err
 	})
 	if err != nil {
@@ -163,13 +147,4 @@ func removeStale(dir string, keep map[string]bool) error {
 		return nil // no dist folder: nothing was ever compressed, nothing to remove
 	}
 	return err
-}
-
-func hidden(base string) bool { return strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") }
-
-func skip(d fs.DirEntry) error {
-	if d.IsDir() {
-		return fs.SkipDir
-	}
-	return nil
 }
