@@ -38,7 +38,7 @@ import (
 	"golang.org/x/net/html"
 	"nhooyr.io/websocket"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // TestHostileInput runs every category against one wirebook with all its
@@ -1162,8 +1162,8 @@ func readClose(br *bufio.Reader) (int, error) {
 
 func (s *siege) wsFrames(t *testing.T) {
 	t.Parallel()
-	frameBytes := func(typ exchange.FrameType) []byte {
-		f := exchange.Frame{Type: typ, ID: 1, Status: 200, Proto: "HTTP/1.1"}
+	frameBytes := func(typ wireproto.FrameType) []byte {
+		f := wireproto.Frame{Type: typ, ID: 1, Status: 200, Proto: "HTTP/1.1"}
 		b, err := f.AppendBinary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -1204,7 +1204,7 @@ func (s *siege) wsFrames(t *testing.T) {
 		{"text where binary frames are expected", [][]byte{wsFrame(true, 0, opText, true, []byte("GET /hello"))}, unsupported, policy},
 		{"text that is not UTF-8", [][]byte{wsFrame(true, 0, opText, true, []byte{0xff, 0xfe})}, unsupported, policy},
 		{"binary that is no relay frame", [][]byte{wsFrame(true, 0, opBinary, true, []byte("\x00garbage"))}, policy, policy},
-		{"a frame only the server sends", [][]byte{wsFrame(true, 0, opBinary, true, frameBytes(exchange.FrameHead))}, policy, policy},
+		{"a frame only the server sends", [][]byte{wsFrame(true, 0, opBinary, true, frameBytes(wireproto.FrameHead))}, policy, policy},
 		{"a message split across fragments, then garbage", [][]byte{
 			wsFrame(false, 0, opBinary, true, []byte("\x01")),
 			wsFrame(true, 0, opText, true, []byte("x")),
@@ -1267,7 +1267,7 @@ func (s *siege) relayMessages(t *testing.T) {
 		}
 		for i, target := range refused {
 			last, body := rc.relay(uint32(i+1), target)
-			if last.Type != exchange.FrameError {
+			if last.Type != wireproto.FrameError {
 				t.Errorf("relay to %q ended with %s, want an error frame", target, last.Type)
 			}
 			for _, leak := range s.secrets {
@@ -1277,7 +1277,7 @@ func (s *siege) relayMessages(t *testing.T) {
 			}
 		}
 		// The connection survives every refusal: the student fixes the cell.
-		if last, _ := rc.relay(99, main+"/hello"); last.Type != exchange.FrameEnd {
+		if last, _ := rc.relay(99, main+"/hello"); last.Type != wireproto.FrameEnd {
 			t.Errorf("after the refusals, /hello ended with %s, want end", last.Type)
 		}
 		s.count("WebSocket abuse", len(refused)+1)
@@ -1296,8 +1296,8 @@ func (s *siege) relayMessages(t *testing.T) {
 	t.Run("an ID already in flight closes the connection", func(t *testing.T) {
 		t.Parallel()
 		rc := s.dialRelay(t)
-		stream := exchange.Frame{Type: exchange.FrameSend, ID: 7, URL: main + "/stream",
-			Request: exchange.Request{Method: "GET", Target: main + "/stream"}}
+		stream := wireproto.Frame{Type: wireproto.FrameSend, ID: 7, URL: main + "/stream",
+			Request: wireproto.Request{Method: "GET", Target: main + "/stream"}}
 		rc.send(stream)
 		rc.send(stream)
 		for {
@@ -1334,7 +1334,7 @@ func (s *siege) dialRelay(t *testing.T) *relayClient {
 	return &relayClient{t: t, ctx: ctx, c: c}
 }
 
-func (rc *relayClient) send(f exchange.Frame) {
+func (rc *relayClient) send(f wireproto.Frame) {
 	rc.t.Helper()
 	b, err := f.AppendBinary(nil)
 	if err != nil {
@@ -1347,16 +1347,16 @@ func (rc *relayClient) send(f exchange.Frame) {
 
 // relay sends one request and reads its frames to the last one; body is
 // every header line and body byte that came back.
-func (rc *relayClient) relay(id uint32, target string) (last exchange.Frame, body []byte) {
+func (rc *relayClient) relay(id uint32, target string) (last wireproto.Frame, body []byte) {
 	rc.t.Helper()
-	rc.send(exchange.Frame{Type: exchange.FrameSend, ID: id, URL: target,
-		Request: exchange.Request{Method: "GET", Target: target}})
+	rc.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: target,
+		Request: wireproto.Request{Method: "GET", Target: target}})
 	for {
 		_, msg, err := rc.c.Read(rc.ctx)
 		if err != nil {
 			rc.t.Fatalf("relaying %s: %v", target, err)
 		}
-		f, err := exchange.DecodeFrame(msg)
+		f, err := wireproto.DecodeFrame(msg)
 		if err != nil {
 			rc.t.Fatal(err)
 		}
@@ -1364,7 +1364,7 @@ func (rc *relayClient) relay(id uint32, target string) (last exchange.Frame, bod
 		for _, h := range f.Headers {
 			body = append(body, h.Name+": "+h.Value+"\n"...)
 		}
-		if f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
 			return f, body
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	"nhooyr.io/websocket"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // TestWireTransportThroughRun checks /ws/relay as the whole program wires
@@ -29,10 +29,10 @@ func TestWireTransportThroughRun(t *testing.T) {
 	}
 	defer c.CloseNow()
 
-	send := func(id uint32, url string) exchange.Frame {
+	send := func(id uint32, url string) wireproto.Frame {
 		t.Helper()
-		f := exchange.Frame{Type: exchange.FrameSend, ID: id, URL: url,
-			Request: exchange.Request{Method: "GET", Target: url}}
+		f := wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: url,
+			Request: wireproto.Request{Method: "GET", Target: url}}
 		b, err := f.AppendBinary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -44,7 +44,7 @@ func TestWireTransportThroughRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := exchange.DecodeFrame(msg)
+		got, err := wireproto.DecodeFrame(msg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestWireTransportThroughRun(t *testing.T) {
 	}
 
 	head := send(1, in.urls["app"]+"/redirect")
-	if head.Type != exchange.FrameHead || head.Status != 301 {
+	if head.Type != wireproto.FrameHead || head.Status != 301 {
 		t.Fatalf("relayed /redirect: %+v, want a 301 head", head)
 	}
 	var location string
@@ -69,13 +69,13 @@ func TestWireTransportThroughRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f, _ := exchange.DecodeFrame(msg); f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+		if f, _ := wireproto.DecodeFrame(msg); f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
 			break
 		}
 	}
 
 	refused := send(2, "http://169.254.169.254/latest/meta-data/")
-	if refused.Type != exchange.FrameError || !strings.Contains(refused.Message, "refused") {
+	if refused.Type != wireproto.FrameError || !strings.Contains(refused.Message, "refused") {
 		t.Errorf("metadata address: %+v, want a refusal", refused)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -20,7 +20,7 @@ type answer struct {
 	err  error
 }
 
-func (a answer) Send(_ <-chan struct{}, _ exchange.Request, _ string, recv Receiver) error {
+func (a answer) Send(_ <-chan struct{}, _ wireproto.Request, _ string, recv Receiver) error {
 	if a.head.Status == 0 {
 		return a.err
 	}
@@ -43,10 +43,10 @@ func comparePage(t *testing.T, wire, browser Transport, request string) js.Value
 }
 
 func TestCompareShowsBothAnswersAndWhatDiffers(t *testing.T) {
-	wire := answer{head: render.Head{Via: "wire", Status: 301, StatusText: "Moved Permanently", Headers: []exchange.Header{
+	wire := answer{head: render.Head{Via: "wire", Status: 301, StatusText: "Moved Permanently", Headers: []wireproto.Header{
 		{Name: "Location", Value: "/hello"}, {Name: "Set-Cookie", Value: "a=1"}, {Name: "Content-Type", Value: "text/plain"}}}, body: "moved"}
 	browser := answer{head: render.Head{Via: "browser", Status: 200, StatusText: "OK", Redirected: true, URL: "http://127.0.0.1:2500/hello",
-		Headers: []exchange.Header{{Name: "content-type", Value: "text/plain"}}}, body: "Hello"}
+		Headers: []wireproto.Header{{Name: "content-type", Value: "text/plain"}}}, body: "Hello"}
 	c := comparePage(t, wire, browser, "GET /redirect")
 
 	if got := dom.Attr(c, "data-state"); got != "done" {
@@ -68,7 +68,7 @@ func TestCompareShowsBothAnswersAndWhatDiffers(t *testing.T) {
 }
 
 func TestCompareWhenTheBrowserGetsNothing(t *testing.T) {
-	wire := answer{head: render.Head{Via: "wire", Status: 200, Headers: []exchange.Header{{Name: "Content-Type", Value: "text/plain"}}}, body: "hi"}
+	wire := answer{head: render.Head{Via: "wire", Status: 200, Headers: []wireproto.Header{{Name: "Content-Type", Value: "text/plain"}}}, body: "hi"}
 	browser := answer{err: &dom.Error{Name: "TypeError", Message: "Failed to fetch"}}
 	c := comparePage(t, wire, browser, "GET http://127.0.0.1:2505/hello")
 

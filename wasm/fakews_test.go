@@ -6,7 +6,7 @@ import (
 	"syscall/js"
 	"testing"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 )
 
@@ -78,12 +78,12 @@ func (f *fakeSockets) socket(t *testing.T, n int) js.Value {
 }
 
 // sentFrames decodes what the page sent on ws.
-func sentFrames(t *testing.T, ws js.Value) []exchange.Frame {
+func sentFrames(t *testing.T, ws js.Value) []wireproto.Frame {
 	t.Helper()
 	sent := ws.Get("sent")
-	out := make([]exchange.Frame, sent.Length())
+	out := make([]wireproto.Frame, sent.Length())
 	for i := range out {
-		f, err := exchange.DecodeFrame(dom.Bytes(sent.Index(i)))
+		f, err := wireproto.DecodeFrame(dom.Bytes(sent.Index(i)))
 		if err != nil {
 			t.Fatalf("message %d the page sent is not a frame: %v", i, err)
 		}
@@ -93,14 +93,14 @@ func sentFrames(t *testing.T, ws js.Value) []exchange.Frame {
 }
 
 // waitSent waits until the page has sent n frames on ws and returns them.
-func waitSent(t *testing.T, ws js.Value, n int) []exchange.Frame {
+func waitSent(t *testing.T, ws js.Value, n int) []wireproto.Frame {
 	t.Helper()
 	waitFor(t, itoa(n)+" frames from the page", func() bool { return ws.Get("sent").Length() >= n })
 	return sentFrames(t, ws)
 }
 
 // serve sends frames to the page as the relay would, each in one message.
-func serve(t *testing.T, ws js.Value, frames ...exchange.Frame) {
+func serve(t *testing.T, ws js.Value, frames ...wireproto.Frame) {
 	t.Helper()
 	for _, f := range frames {
 		b, err := f.AppendBinary(nil)

@@ -5,7 +5,7 @@ package main
 import (
 	"syscall/js"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -15,7 +15,7 @@ import (
 // dropped, cross-origin answers hidden without CORS.
 type fetchTransport struct{}
 
-func (fetchTransport) Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error {
+func (fetchTransport) Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error {
 	g := js.Global()
 	opts := dom.Object()
 	opts.Set("method", req.Method)
@@ -73,7 +73,7 @@ func (fetchTransport) Send(stop <-chan struct{}, req exchange.Request, url strin
 	pairs := g.Get("Array").Call("from", resp.Get("headers"))
 	for i := range pairs.Length() {
 		p := pairs.Index(i)
-		head.Headers = append(head.Headers, exchange.Header{Name: p.Index(0).String(), Value: p.Index(1).String()})
+		head.Headers = append(head.Headers, wireproto.Header{Name: p.Index(0).String(), Value: p.Index(1).String()})
 	}
 	recv.Head(head)
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/render"
 )
 
@@ -52,8 +52,8 @@ func TestFetchReportsHeadThenEachChunk(t *testing.T) {
 		return Promise.resolve(new Response(body, { status: 404, statusText: "NOT FOUND",
 			headers: { "Content-Type": "text/plain", "X-INE-Course": "HTTP using Python" } }));`)
 
-	req := exchange.Request{Method: "POST", Target: "/json", Body: "name=David",
-		Headers: []exchange.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, {Name: "Host", Value: "evil"}}}
+	req := wireproto.Request{Method: "POST", Target: "/json", Body: "name=David",
+		Headers: []wireproto.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, {Name: "Host", Value: "evil"}}}
 	var rec recorder
 	if err := (fetchTransport{}).Send(nil, req, "http://127.0.0.1:2500/json", &rec); err != nil {
 		t.Fatalf("Send = %v", err)
@@ -109,7 +109,7 @@ func TestFetchFailures(t *testing.T) {
 	t.Run("a rejected fetch is the browser's error, with no head", func(t *testing.T) {
 		stubFetch(t, `return Promise.reject(new TypeError("Failed to fetch"));`)
 		var rec recorder
-		err := (fetchTransport{}).Send(nil, exchange.Request{Method: "GET", Target: "/"}, "http://127.0.0.1:2505/", &rec)
+		err := (fetchTransport{}).Send(nil, wireproto.Request{Method: "GET", Target: "/"}, "http://127.0.0.1:2505/", &rec)
 		if err == nil || err.Error() != "TypeError: Failed to fetch" || len(rec.heads) != 0 {
 			t.Errorf("Send = %v with %d heads", err, len(rec.heads))
 		}
@@ -117,7 +117,7 @@ func TestFetchFailures(t *testing.T) {
 	t.Run("a header name the browser refuses is an error before sending", func(t *testing.T) {
 		calls := stubFetch(t, `return Promise.reject(new Error("not reached"));`)
 		var rec recorder
-		req := exchange.Request{Method: "GET", Target: "/", Headers: []exchange.Header{{Name: "Bad Name", Value: "x"}}}
+		req := wireproto.Request{Method: "GET", Target: "/", Headers: []wireproto.Header{{Name: "Bad Name", Value: "x"}}}
 		err := (fetchTransport{}).Send(nil, req, "http://127.0.0.1:2500/", &rec)
 		if err == nil || calls.Length() != 0 {
 			t.Errorf("Send = %v after %d fetches", err, calls.Length())
@@ -133,7 +133,7 @@ func TestFetchFailures(t *testing.T) {
 			return Promise.resolve(new Response(body, { status: 200, headers: { "Content-Type": "text/plain" } }));`)
 		stop := make(chan struct{})
 		rec := &stopAfterFirst{stop: stop}
-		err := (fetchTransport{}).Send(stop, exchange.Request{Method: "GET", Target: "/stream"}, "http://127.0.0.1:2500/stream", rec)
+		err := (fetchTransport{}).Send(stop, wireproto.Request{Method: "GET", Target: "/stream"}, "http://127.0.0.1:2500/stream", rec)
 		if !errors.Is(err, errStopped) {
 			t.Errorf("Send = %v, want errStopped", err)
 		}
@@ -144,7 +144,7 @@ func TestFetchFailures(t *testing.T) {
 	t.Run("a response without a body ends after its head", func(t *testing.T) {
 		stubFetch(t, `return Promise.resolve(new Response(null, { status: 204 }));`)
 		var rec recorder
-		err := (fetchTransport{}).Send(nil, exchange.Request{Method: "GET", Target: "/"}, "http://127.0.0.1:2500/", &rec)
+		err := (fetchTransport{}).Send(nil, wireproto.Request{Method: "GET", Target: "/"}, "http://127.0.0.1:2500/", &rec)
 		if err != nil || len(rec.heads) != 1 || rec.heads[0].Status != 204 || len(rec.chunks) != 0 {
 			t.Errorf("Send = %v, heads %v, chunks %q", err, rec.heads, rec.chunks)
 		}

@@ -8,7 +8,7 @@ import (
 	"syscall/js"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -246,8 +246,8 @@ func (c *cell) showStop(on bool) {
 }
 
 // parse reads the cell's request and the URL it goes to, or shows why it cannot.
-func (c *cell) parse() (exchange.Request, string, bool) {
-	req, err := exchange.ParseRequest(c.request.Get("value").String())
+func (c *cell) parse() (wireproto.Request, string, bool) {
+	req, err := wireproto.ParseRequest(c.request.Get("value").String())
 	if err != nil {
 		c.fail(c.outputs, js.Undefined(), err.Error())
 		return req, "", false
@@ -319,7 +319,7 @@ func (c *cell) sendBoth(r *run) string {
 }
 
 // sendVia sends req with t, shows the answer in into, and returns what it showed.
-func (c *cell) sendVia(r *run, t Transport, req exchange.Request, url string, into js.Value) render.Side {
+func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, into js.Value) render.Side {
 	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
 	v.out.BlobURL = c.blobURL
 	start := dom.Now()
@@ -389,15 +389,15 @@ func (c *cell) fail(into, out js.Value, msg string) {
 // allows the old execCommand copy when the Clipboard API is missing (it is
 // only offered to https and localhost pages).
 func (c *cell) copy(kind string) {
-	req, err := exchange.ParseRequest(c.request.Get("value").String())
+	req, err := wireproto.ParseRequest(c.request.Get("value").String())
 	if err != nil {
 		c.say("Cannot copy: " + err.Error())
 		return
 	}
 	base := js.Global().Get("location").Get("href").String()
-	text, what := exchange.Curl(req, base), "curl command"
+	text, what := wireproto.Curl(req, base), "curl command"
 	if kind == "python" {
-		text, what = exchange.Python(req, base), "Python code"
+		text, what = wireproto.Python(req, base), "Python code"
 	}
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {

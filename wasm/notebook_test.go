@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/internal/fakedom"
 	"wirebook/wasm/render"
@@ -63,23 +63,23 @@ type fake struct {
 	delay chan struct{} // when set, a /stream body waits for it (or for stop)
 }
 
-func (f *fake) Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error {
+func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error {
 	f.mu.Lock()
 	f.sent = append(f.sent, req.Method+" "+url)
 	f.mu.Unlock()
 	switch req.Target {
 	case "/hello":
-		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{
 			{Name: "content-type", Value: "text/plain; charset=utf-8"}, {Name: "content-length", Value: "5"}}})
 		recv.Chunk([]byte("Hel"), 0)
 		recv.Chunk([]byte("lo"), 0)
 		return nil
 	case "/json":
-		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "application/json"}}})
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "application/json"}}})
 		recv.Chunk([]byte(`{"Server":"Test Server"}`), 0)
 		return nil
 	case "/stream":
-		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []exchange.Header{{Name: "content-type", Value: "text/plain"}}})
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "text/plain"}}})
 		recv.Chunk([]byte("Hello\n"), 0)
 		select {
 		case <-f.delay:

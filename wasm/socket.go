@@ -7,7 +7,7 @@ import (
 	"syscall/js"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -49,7 +49,7 @@ func (q *socketEvents) take() []socketEvent {
 // with the close code and reason. It returns the cell's final state: done
 // once the connection closed with a close frame, error if it never opened,
 // broke off (1006) or was stopped.
-func (c *cell) openSocket(r *run, req exchange.Request, url string, into js.Value) string {
+func (c *cell) openSocket(r *run, req wireproto.Request, url string, into js.Value) string {
 	if req.Method != "GET" {
 		c.fail(into, js.Undefined(), "A WebSocket is opened with GET; this cell says "+req.Method+".")
 		return "error"

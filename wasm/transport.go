@@ -6,7 +6,7 @@ import (
 	"errors"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/render"
 )
 
@@ -24,7 +24,7 @@ type Transport interface {
 	// stop is a channel, not a context.Context: package context links
 	// about 70 KiB (brotli) of time and timer code into the client, an
 	// eighth of its budget, to carry one bit.
-	Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error
+	Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error
 }
 
 // Receiver is told about a response as it arrives.

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -19,7 +19,7 @@ const relayPath = "/ws/relay"
 // browser's login box, every header as the server spelled it, each chunk
 // as it came. One WebSocket carries every cell of the page; it is opened on
 // the first Send and again on the next Send after it closed. Frames are
-// exchange.Frame, one per binary message, and the relay ID tells the
+// wireproto.Frame, one per binary message, and the relay ID tells the
 // responses of concurrent cells apart.
 type wireTransport struct {
 	mu   sync.Mutex
@@ -35,7 +35,7 @@ type wireError struct{ msg string }
 
 func (e *wireError) Error() string { return e.msg }
 
-func (t *wireTransport) Send(stop <-chan struct{}, req exchange.Request, url string, recv Receiver) error {
+func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error {
 	c, err := t.connect()
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (t *wireTransport) Send(stop <-chan struct{}, req exchange.Request, url str
 	case <-stop:
 		return errStopped
 	}
-	send := exchange.Frame{Type: exchange.FrameSend, ID: id, Request: req, URL: url}
+	send := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: url}
 	msg, err := send.AppendBinary(nil)
 	if err != nil {
 		return err
@@ -70,33 +70,33 @@ func (t *wireTransport) Send(stop <-chan struct{}, req exchange.Request, url str
 		case <-call.wake:
 		case <-c.closed: // frames that came before the close are handled first
 		case <-stop:
-			cancel := exchange.Frame{Type: exchange.FrameCancel, ID: id}
+			cancel := wireproto.Frame{Type: wireproto.FrameCancel, ID: id}
 			msg, _ := cancel.AppendBinary(nil) // a cancel frame always encodes
 			_ = c.send(msg)                    // if the socket is gone, so is the relay
 			return errStopped
 		}
 		for _, f := range call.take() {
 			switch f.Type {
-			case exchange.FrameHead:
+			case wireproto.FrameHead:
 				if headed {
 					return &wireError{"the relay sent a second head for one request"}
 				}
 				headed = true
 				recv.Head(render.Head{Proto: f.Proto, Status: f.Status, StatusText: f.Reason,
 					Headers: f.Headers, URL: url, Via: "wire"})
-			case exchange.FrameChunk:
+			case wireproto.FrameChunk:
 				if !headed {
 					return &wireError{"the relay sent body bytes before the head"}
 				}
 				recv.Chunk(f.Data, f.At)
-			case exchange.FrameEnd:
+			case wireproto.FrameEnd:
 				if !headed {
 					return &wireError{"the relay ended a response it never began"}
 				}
 				recv.End(render.Timings{Connect: f.Connect, FirstByte: f.FirstByte, Total: f.Total,
 					Bytes: f.Bytes, Truncated: f.Truncated})
 				return nil
-			case exchange.FrameError:
+			case wireproto.FrameError:
 				return &wireError{"the server could not relay the request: " + f.Message}
 			}
 		}
@@ -184,12 +184,12 @@ func (c *wireConn) message(ev js.Value) {
 		c.broken("the relay sent a text message; its frames are binary")
 		return
 	}
-	f, err := exchange.DecodeFrame(dom.Bytes(js.Global().Get("Uint8Array").New(data)))
+	f, err := wireproto.DecodeFrame(dom.Bytes(js.Global().Get("Uint8Array").New(data)))
 	if err != nil {
 		c.broken("the relay sent a frame this page cannot read: " + err.Error())
 		return
 	}
-	if f.Type == exchange.FrameSend || f.Type == exchange.FrameCancel {
+	if f.Type == wireproto.FrameSend || f.Type == wireproto.FrameCancel {
 		c.broken("the relay sent a " + f.Type.String() + " frame, which only a page sends")
 		return
 	}
@@ -245,11 +245,11 @@ func (c *wireConn) close(ev js.Value) {
 // without ever blocking; Send takes them all each time it is woken.
 type wireCall struct {
 	mu     sync.Mutex
-	frames []exchange.Frame
+	frames []wireproto.Frame
 	wake   chan struct{} // capacity 1: one pending wake-up covers any number of frames
 }
 
-func (w *wireCall) push(f exchange.Frame) {
+func (w *wireCall) push(f wireproto.Frame) {
 	w.mu.Lock()
 	w.frames = append(w.frames, f)
 	w.mu.Unlock()
@@ -259,7 +259,7 @@ func (w *wireCall) push(f exchange.Frame) {
 	}
 }
 
-func (w *wireCall) take() []exchange.Frame {
+func (w *wireCall) take() []wireproto.Frame {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	fs := w.frames

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -49,7 +49,7 @@ func (e events) next(t *testing.T) string {
 // sendAsync runs Send on its own goroutine, as a cell does.
 func sendAsync(w *wireTransport, stop <-chan struct{}, target string, recv Receiver) <-chan error {
 	errc := make(chan error, 1)
-	req := exchange.Request{Method: "GET", Target: target}
+	req := wireproto.Request{Method: "GET", Target: target}
 	go func() { errc <- w.Send(stop, req, "http://127.0.0.1:2500"+target, recv) }()
 	return errc
 }
@@ -71,8 +71,8 @@ func TestWireSendsAFrameAndReportsWhatCameBack(t *testing.T) {
 	w := &wireTransport{}
 	rec := make(events, 16)
 	errc := make(chan error, 1)
-	req := exchange.Request{Method: "POST", Target: "/json", Body: "name=David",
-		Headers: []exchange.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, {Name: "Host", Value: "example.test"}}}
+	req := wireproto.Request{Method: "POST", Target: "/json", Body: "name=David",
+		Headers: []wireproto.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, {Name: "Host", Value: "example.test"}}}
 	go func() { errc <- w.Send(nil, req, "http://127.0.0.1:2500/json", rec) }()
 
 	ws := socks.socket(t, 0)
@@ -85,16 +85,16 @@ func TestWireSendsAFrameAndReportsWhatCameBack(t *testing.T) {
 	ws.Call("open")
 	sent := waitSent(t, ws, 1)
 	f := sent[0]
-	if f.Type != exchange.FrameSend || f.URL != "http://127.0.0.1:2500/json" || f.Request.String() != req.String() {
+	if f.Type != wireproto.FrameSend || f.URL != "http://127.0.0.1:2500/json" || f.Request.String() != req.String() {
 		t.Fatalf("sent %v frame for %q: %q; want the cell's request as written", f.Type, f.URL, f.Request.String())
 	}
 
 	serve(t, ws,
-		exchange.Frame{Type: exchange.FrameHead, ID: f.ID, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
-			Headers: []exchange.Header{{Name: "Location", Value: "/hello"}, {Name: "X-Dup", Value: "1"}, {Name: "x-dup", Value: "2"}}},
-		exchange.Frame{Type: exchange.FrameChunk, ID: f.ID, Data: []byte("ab"), At: 5 * time.Millisecond},
-		exchange.Frame{Type: exchange.FrameChunk, ID: f.ID, Data: []byte("c"), At: 7 * time.Millisecond},
-		exchange.Frame{Type: exchange.FrameEnd, ID: f.ID, Bytes: 3, Connect: time.Millisecond, FirstByte: 2 * time.Millisecond,
+		wireproto.Frame{Type: wireproto.FrameHead, ID: f.ID, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
+			Headers: []wireproto.Header{{Name: "Location", Value: "/hello"}, {Name: "X-Dup", Value: "1"}, {Name: "x-dup", Value: "2"}}},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("ab"), At: 5 * time.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("c"), At: 7 * time.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: f.ID, Bytes: 3, Connect: time.Millisecond, FirstByte: 2 * time.Millisecond,
 			Total: 8 * time.Millisecond, Truncated: true},
 	)
 	if err := result(t, errc); err != nil {
@@ -133,12 +133,12 @@ func TestWireCarriesConcurrentRequestsOnOneSocket(t *testing.T) {
 
 	// The relay answers in whatever order its requests finish.
 	serve(t, ws,
-		exchange.Frame{Type: exchange.FrameHead, ID: ids["/two"], Status: 404},
-		exchange.Frame{Type: exchange.FrameHead, ID: ids["/one"], Status: 200},
-		exchange.Frame{Type: exchange.FrameChunk, ID: ids["/one"], Data: []byte("first")},
-		exchange.Frame{Type: exchange.FrameChunk, ID: ids["/two"], Data: []byte("second")},
-		exchange.Frame{Type: exchange.FrameEnd, ID: ids["/two"]},
-		exchange.Frame{Type: exchange.FrameEnd, ID: ids["/one"]},
+		wireproto.Frame{Type: wireproto.FrameHead, ID: ids["/two"], Status: 404},
+		wireproto.Frame{Type: wireproto.FrameHead, ID: ids["/one"], Status: 200},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: ids["/one"], Data: []byte("first")},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: ids["/two"], Data: []byte("second")},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: ids["/two"]},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: ids["/one"]},
 	)
 	if err := result(t, errOne); err != nil {
 		t.Errorf("first Send = %v", err)
@@ -168,8 +168,8 @@ func TestWireStopSendsCancel(t *testing.T) {
 	ws.Call("open")
 	first := waitSent(t, ws, 1)[0]
 	serve(t, ws,
-		exchange.Frame{Type: exchange.FrameHead, ID: first.ID, Status: 200},
-		exchange.Frame{Type: exchange.FrameChunk, ID: first.ID, Data: []byte("Hello\n"), At: time.Second})
+		wireproto.Frame{Type: wireproto.FrameHead, ID: first.ID, Status: 200},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: first.ID, Data: []byte("Hello\n"), At: time.Second})
 	rec.next(t)
 	rec.next(t)
 
@@ -178,21 +178,21 @@ func TestWireStopSendsCancel(t *testing.T) {
 		t.Fatalf("Send = %v, want errStopped", err)
 	}
 	sent := waitSent(t, ws, 2)
-	if c := sent[1]; c.Type != exchange.FrameCancel || c.ID != first.ID {
+	if c := sent[1]; c.Type != wireproto.FrameCancel || c.ID != first.ID {
 		t.Fatalf("after stop the page sent a %v frame for ID %d, want cancel for %d", c.Type, c.ID, first.ID)
 	}
 
 	// The relay's last frames for the cancelled ID may still come; they
 	// reach no one, and the next request has an ID of its own.
-	serve(t, ws, exchange.Frame{Type: exchange.FrameChunk, ID: first.ID, Data: []byte("late")},
-		exchange.Frame{Type: exchange.FrameError, ID: first.ID, Message: "cancelled by the client"})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: first.ID, Data: []byte("late")},
+		wireproto.Frame{Type: wireproto.FrameError, ID: first.ID, Message: "cancelled by the client"})
 	next := make(events, 8)
 	errc = sendAsync(w, nil, "/hello", next)
 	again := waitSent(t, ws, 3)[2]
 	if again.ID == first.ID {
 		t.Errorf("the next request reused ID %d", again.ID)
 	}
-	serve(t, ws, exchange.Frame{Type: exchange.FrameError, ID: again.ID, Message: "no"})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameError, ID: again.ID, Message: "no"})
 	if err := result(t, errc); err == nil {
 		t.Error("the next request did not get its own error frame")
 	}
@@ -227,7 +227,7 @@ func TestWireFailures(t *testing.T) {
 		want   string
 	}{
 		{"an error frame is the relay's message", func(t *testing.T, ws js.Value, id uint32) {
-			serve(t, ws, exchange.Frame{Type: exchange.FrameError, ID: id, Message: "10.0.0.1:80 is not a host this server relays to"})
+			serve(t, ws, wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: "10.0.0.1:80 is not a host this server relays to"})
 		}, "the server could not relay the request: 10.0.0.1:80 is not a host this server relays to"},
 		{"a socket that closes fails the request in flight", func(t *testing.T, ws js.Value, id uint32) {
 			ws.Call("serverClose", 1001, "server stopping")
@@ -245,7 +245,7 @@ func TestWireFailures(t *testing.T) {
 			ws.Call("serverClose", 4000, "")
 		}, "the relay sent a text message"},
 		{"a chunk before the head is refused", func(t *testing.T, ws js.Value, id uint32) {
-			serve(t, ws, exchange.Frame{Type: exchange.FrameChunk, ID: id, Data: []byte("x")})
+			serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("x")})
 		}, "the relay sent body bytes before the head"},
 	}
 	for _, row := range rows {
@@ -286,7 +286,7 @@ func TestWireReopensAClosedSocket(t *testing.T) {
 	ws := socks.socket(t, 1)
 	ws.Call("open")
 	id := waitSent(t, ws, 1)[0].ID
-	serve(t, ws, exchange.Frame{Type: exchange.FrameHead, ID: id, Status: 200}, exchange.Frame{Type: exchange.FrameEnd, ID: id})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameHead, ID: id, Status: 200}, wireproto.Frame{Type: wireproto.FrameEnd, ID: id})
 	if err := result(t, errc); err != nil {
 		t.Fatalf("Send on the new socket = %v", err)
 	}
@@ -312,8 +312,8 @@ func TestWireCellShowsWhatCameBack(t *testing.T) {
 	ws.Call("open")
 	id := waitSent(t, ws, 1)[0].ID
 
-	serve(t, ws, exchange.Frame{Type: exchange.FrameHead, ID: id, Proto: "HTTP/1.1", Status: 401, Reason: "Unauthorized",
-		Headers: []exchange.Header{{Name: "WWW-Authenticate", Value: `Basic realm="wirebook"`}, {Name: "Content-Type", Value: "text/plain"}}})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameHead, ID: id, Proto: "HTTP/1.1", Status: 401, Reason: "Unauthorized",
+		Headers: []wireproto.Header{{Name: "WWW-Authenticate", Value: `Basic realm="wirebook"`}, {Name: "Content-Type", Value: "text/plain"}}})
 	waitFor(t, "the head to show while the body is still coming", func() bool {
 		s, ok := dom.Query(cell, "[data-output] [data-status]")
 		return ok && text(s) == "401 Unauthorized"
@@ -330,8 +330,8 @@ func TestWireCellShowsWhatCameBack(t *testing.T) {
 		t.Error("no stop button while the request runs")
 	}
 
-	serve(t, ws, exchange.Frame{Type: exchange.FrameChunk, ID: id, Data: []byte("Unauthorized\n"), At: time.Millisecond},
-		exchange.Frame{Type: exchange.FrameEnd, ID: id, Bytes: 1 << 20, Connect: 300 * time.Microsecond,
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Unauthorized\n"), At: time.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: id, Bytes: 1 << 20, Connect: 300 * time.Microsecond,
 			FirstByte: 1200 * time.Microsecond, Total: 3 * time.Millisecond, Truncated: true})
 	waitFor(t, "the run to finish", state(cell))
 	if got := dom.Attr(cell, "data-state"); got != "done" {
@@ -358,8 +358,8 @@ func TestWireStreamCellShowsChunksLiveAndStops(t *testing.T) {
 	ws := socks.socket(t, 0)
 	ws.Call("open")
 	id := waitSent(t, ws, 1)[0].ID
-	serve(t, ws, exchange.Frame{Type: exchange.FrameHead, ID: id, Status: 200, Reason: "OK",
-		Headers: []exchange.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameHead, ID: id, Status: 200, Reason: "OK",
+		Headers: []wireproto.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}})
 
 	chunks := func() string {
 		c, ok := dom.Query(cell, "[data-chunks]")
@@ -379,13 +379,13 @@ func TestWireStreamCellShowsChunksLiveAndStops(t *testing.T) {
 	}
 	waitFor(t, "an empty timeline", func() bool { return chunks() == "0" })
 
-	serve(t, ws, exchange.Frame{Type: exchange.FrameChunk, ID: id, Data: []byte("Hello\n"), At: 40 * time.Millisecond})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Hello\n"), At: 40 * time.Millisecond})
 	waitFor(t, "the first chunk", func() bool { return chunks() == "1" && text(q(t, cell, "[data-body] pre")) == "Hello\n" })
 	if got := lefts(); !slices.Equal(got, []string{"80.0%"}) {
 		t.Errorf("marks at %q, want 40 ms on a 50 ms line", got)
 	}
 
-	serve(t, ws, exchange.Frame{Type: exchange.FrameChunk, ID: id, Data: []byte("Bonjour\n"), At: 1500 * time.Millisecond})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Bonjour\n"), At: 1500 * time.Millisecond})
 	waitFor(t, "the second chunk", func() bool { return chunks() == "2" })
 	if got := lefts(); !slices.Equal(got, []string{"2.0%", "75.0%"}) {
 		t.Errorf("marks at %q, want both on the grown 2 s line", got)
@@ -397,7 +397,7 @@ func TestWireStreamCellShowsChunksLiveAndStops(t *testing.T) {
 	q(t, cell, "[data-stop]").Call("dispatch", "click")
 	waitFor(t, "the stop", state(cell))
 	sent := waitSent(t, ws, 2)
-	if sent[1].Type != exchange.FrameCancel || sent[1].ID != id {
+	if sent[1].Type != wireproto.FrameCancel || sent[1].ID != id {
 		t.Errorf("stop sent a %v frame for %d, want cancel for %d", sent[1].Type, sent[1].ID, id)
 	}
 	if got := text(q(t, cell, "[data-output] [data-error]")); got != "stopped: you stopped it after 2 chunks" {
@@ -415,7 +415,7 @@ func TestWireErrorFrameShowsItsMessage(t *testing.T) {
 	ws := socks.socket(t, 0)
 	ws.Call("open")
 	id := waitSent(t, ws, 1)[0].ID
-	serve(t, ws, exchange.Frame{Type: exchange.FrameError, ID: id, Message: "10.0.0.1:80 is not one of wirebook's own addresses"})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: "10.0.0.1:80 is not one of wirebook's own addresses"})
 	waitFor(t, "the run to finish", state(cell))
 	if got := dom.Attr(cell, "data-state"); got != "error" {
 		t.Errorf("data-state = %q", got)

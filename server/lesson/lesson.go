@@ -28,7 +28,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // MaxSize bounds a lesson file. The lesson is parsed once at start and held
@@ -64,7 +64,7 @@ type Cell struct {
 	N         int              // 1-based, the "In [n]" number
 	Line      int              // line of the opening fence in the source file
 	Text      string           // the request text, verbatim (what the student edits)
-	Request   exchange.Request // Text, parsed
+	Request   wireproto.Request // Text, parsed
 	Stream    bool             // option stream: the body arrives over time; show it live
 	Transport string           // option transport=wire|browser; TransportWire when not given
 	ID        string           // stable anchor id, "cell-N"
@@ -267,9 +267,9 @@ func (p *parse) cell(code *ast.FencedCodeBlock, n int) (*Cell, error) {
 		return nil, p.errorf(fence, "request cell is empty: write METHOD URL on its first line")
 	}
 
-	req, err := exchange.ParseRequest(c.Text)
+	req, err := wireproto.ParseRequest(c.Text)
 	if err != nil {
-		var pe *exchange.ParseError
+		var pe *wireproto.ParseError
 		if errors.As(err, &pe) {
 			return nil, &Error{p.name, c.Line + pe.Line, pe.Msg}
 		}

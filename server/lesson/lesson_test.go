@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 	"wirebook/web"
 )
 
@@ -185,17 +185,17 @@ func TestParseCells(t *testing.T) {
 
 	want := []Cell{
 		{N: 1, Line: 5, Text: "GET /hello", Transport: "wire", ID: "cell-1",
-			Request: exchange.Request{Method: "GET", Target: "/hello"}},
+			Request: wireproto.Request{Method: "GET", Target: "/hello"}},
 		{N: 2, Line: 8, Text: "GET /stream", Stream: true, Transport: "wire", ID: "cell-2",
-			Request: exchange.Request{Method: "GET", Target: "/stream"}},
+			Request: wireproto.Request{Method: "GET", Target: "/stream"}},
 		{N: 3, Line: 14, Text: "POST /json\nContent-Type: application/x-www-form-urlencoded\n\nname=David&title=Data+Scientist",
 			Stream: true, Transport: "browser", ID: "cell-3",
-			Request: exchange.Request{Method: "POST", Target: "/json",
-				Headers: []exchange.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
+			Request: wireproto.Request{Method: "POST", Target: "/json",
+				Headers: []wireproto.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
 				Body:    "name=David&title=Data+Scientist"}},
 		{N: 4, Line: 25, Text: "GET /secure\nAuthorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", Transport: "wire", ID: "cell-4",
-			Request: exchange.Request{Method: "GET", Target: "/secure",
-				Headers: []exchange.Header{{Name: "Authorization", Value: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0"}}}},
+			Request: wireproto.Request{Method: "GET", Target: "/secure",
+				Headers: []wireproto.Header{{Name: "Authorization", Value: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0"}}}},
 	}
 	if len(l.Cells) != len(want) {
 		t.Fatalf("got %d cells, want %d", len(l.Cells), len(want))

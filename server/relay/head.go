@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"sync"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // capture is a net.Conn that keeps a copy of the first bytes it reads, so
@@ -77,8 +77,8 @@ type captureKey struct{}
 // headFrame builds the Head frame of resp: the headers as raw (the bytes the
 // connection read) has them, in order and with repeats, or, when raw does
 // not hold the head of this very response, from resp.Header sorted by name.
-func headFrame(id uint32, resp *http.Response, raw []byte) exchange.Frame {
-	f := exchange.Frame{Type: exchange.FrameHead, ID: id, Proto: resp.Proto, Status: resp.StatusCode}
+func headFrame(id uint32, resp *http.Response, raw []byte) wireproto.Frame {
+	f := wireproto.Frame{Type: wireproto.FrameHead, ID: id, Proto: resp.Proto, Status: resp.StatusCode}
 	if _, reason, ok := bytes.Cut([]byte(resp.Status), []byte(" ")); ok {
 		f.Reason = string(reason)
 	}
@@ -87,14 +87,14 @@ func headFrame(id uint32, resp *http.Response, raw []byte) exchange.Frame {
 	} else {
 		for _, name := range slices.Sorted(maps.Keys(resp.Header)) {
 			for _, v := range resp.Header[name] {
-				f.Headers = append(f.Headers, exchange.Header{Name: name, Value: v})
+				f.Headers = append(f.Headers, wireproto.Header{Name: name, Value: v})
 			}
 		}
 	}
-	if len(f.Headers) > exchange.MaxFrameHeaders {
+	if len(f.Headers) > wireproto.MaxFrameHeaders {
 		// net/http has read them all within MaxResponseHeaderBytes; a frame
 		// carries at most this many, and no real response comes near it.
-		f.Headers = f.Headers[:exchange.MaxFrameHeaders]
+		f.Headers = f.Headers[:wireproto.MaxFrameHeaders]
 	}
 	return f
 }
@@ -104,7 +104,7 @@ func headFrame(id uint32, resp *http.Response, raw []byte) exchange.Frame {
 // returns its status code and header lines. It is lenient where net/http is
 // (bare LF line ends, obsolete line folding) since net/http has already
 // accepted this head; ok is false when b ends before the head does.
-func parseHead(b []byte) (code int, hs []exchange.Header, ok bool) {
+func parseHead(b []byte) (code int, hs []wireproto.Header, ok bool) {
 	for {
 		line, rest, found := cutLine(b)
 		if !found {
@@ -133,7 +133,7 @@ func parseHead(b []byte) (code int, hs []exchange.Header, ok bool) {
 				continue
 			}
 			name, value, _ := bytes.Cut(line, []byte(":"))
-			hs = append(hs, exchange.Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))})
+			hs = append(hs, wireproto.Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))})
 		}
 		if code >= 200 || code == http.StatusSwitchingProtocols {
 			return code, hs, true

@@ -15,7 +15,7 @@ import (
 	"go.uber.org/goleak"
 	"nhooyr.io/websocket"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // TestMain fails the package if any test leaves a goroutine behind: every
@@ -127,7 +127,7 @@ func connect(t *testing.T, u string) *client {
 	return &client{t: t, ws: ws}
 }
 
-func (c *client) send(f exchange.Frame) {
+func (c *client) send(f wireproto.Frame) {
 	c.t.Helper()
 	b, err := f.AppendBinary(nil)
 	if err != nil {
@@ -142,11 +142,11 @@ func (c *client) send(f exchange.Frame) {
 
 func (c *client) sendGet(id uint32, url string) {
 	c.t.Helper()
-	c.send(exchange.Frame{Type: exchange.FrameSend, ID: id, URL: url, Request: exchange.Request{Method: "GET", Target: url}})
+	c.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: url, Request: wireproto.Request{Method: "GET", Target: url}})
 }
 
 // next reads one frame.
-func (c *client) next() exchange.Frame {
+func (c *client) next() wireproto.Frame {
 	c.t.Helper()
 	f, err := c.read()
 	if err != nil {
@@ -155,31 +155,31 @@ func (c *client) next() exchange.Frame {
 	return f
 }
 
-func (c *client) read() (exchange.Frame, error) {
+func (c *client) read() (wireproto.Frame, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
 	typ, b, err := c.ws.Read(ctx)
 	if err != nil {
-		return exchange.Frame{}, err
+		return wireproto.Frame{}, err
 	}
 	if typ != websocket.MessageBinary {
 		c.t.Fatalf("got a %v message, want binary", typ)
 	}
-	return exchange.DecodeFrame(b)
+	return wireproto.DecodeFrame(b)
 }
 
 // collect reads frames of relay id up to its End or Error and returns
 // them all; frames of other relays are an error.
-func (c *client) collect(id uint32) []exchange.Frame {
+func (c *client) collect(id uint32) []wireproto.Frame {
 	c.t.Helper()
-	var fs []exchange.Frame
+	var fs []wireproto.Frame
 	for {
 		f := c.next()
 		if f.ID != id {
 			c.t.Fatalf("got a %v frame for relay %d while waiting for %d", f.Type, f.ID, id)
 		}
 		fs = append(fs, f)
-		if f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
 			return fs
 		}
 	}
@@ -187,16 +187,16 @@ func (c *client) collect(id uint32) []exchange.Frame {
 
 // collectAll reads frames until every relay in ids has ended, and returns
 // each one's frames.
-func (c *client) collectAll(ids ...uint32) map[uint32][]exchange.Frame {
+func (c *client) collectAll(ids ...uint32) map[uint32][]wireproto.Frame {
 	c.t.Helper()
-	fs := make(map[uint32][]exchange.Frame)
+	fs := make(map[uint32][]wireproto.Frame)
 	for open := len(ids); open > 0; {
 		f := c.next()
 		if !slices.Contains(ids, f.ID) {
 			c.t.Fatalf("got a %v frame for relay %d, want one of %v", f.Type, f.ID, ids)
 		}
 		fs[f.ID] = append(fs[f.ID], f)
-		if f.Type == exchange.FrameEnd || f.Type == exchange.FrameError {
+		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
 			open--
 		}
 	}
@@ -204,16 +204,16 @@ func (c *client) collectAll(ids ...uint32) map[uint32][]exchange.Frame {
 }
 
 // get relays GET url as relay 1 and returns its frames.
-func (c *client) get(url string) []exchange.Frame {
+func (c *client) get(url string) []wireproto.Frame {
 	c.t.Helper()
 	c.sendGet(1, url)
 	return c.collect(1)
 }
 
 // wantError checks that f is an Error frame whose message holds want.
-func wantError(t *testing.T, f exchange.Frame, want string) {
+func wantError(t *testing.T, f wireproto.Frame, want string) {
 	t.Helper()
-	if f.Type != exchange.FrameError {
+	if f.Type != wireproto.FrameError {
 		t.Fatalf("got a %v frame %+v, want an error", f.Type, f)
 	}
 	if !strings.Contains(f.Message, want) {
@@ -222,17 +222,17 @@ func wantError(t *testing.T, f exchange.Frame, want string) {
 }
 
 // body joins the data of the chunk frames in fs.
-func body(fs []exchange.Frame) string {
+func body(fs []wireproto.Frame) string {
 	var b strings.Builder
 	for _, f := range fs {
-		if f.Type == exchange.FrameChunk {
+		if f.Type == wireproto.FrameChunk {
 			b.Write(f.Data)
 		}
 	}
 	return b.String()
 }
 
-func last(fs []exchange.Frame) exchange.Frame { return fs[len(fs)-1] }
+func last(fs []wireproto.Frame) wireproto.Frame { return fs[len(fs)-1] }
 
 // waitFor fails the test if ch is not closed (or sent on) in time.
 func waitFor[T any](t *testing.T, ch <-chan T, what string) {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 func TestCheck(t *testing.T) {
@@ -134,7 +134,7 @@ func TestListedNameRebindingToALocalAddressIsRefused(t *testing.T) {
 	wantError(t, c.get("http://rebind.test:" + otherPort + "/")[0], "refused: rebind.test resolved to 127.0.0.1, which is not one of wirebook's own addresses")
 	wantError(t, c.get("http://rebind.test/")[0], "refused: rebind.test resolved to 127.0.0.1")
 	// A listed name that resolves to an allowed listener is fine.
-	if fs := c.get("http://own.test:" + port + "/"); body(fs) != "hi" || last(fs).Type != exchange.FrameEnd {
+	if fs := c.get("http://own.test:" + port + "/"); body(fs) != "hi" || last(fs).Type != wireproto.FrameEnd {
 		t.Errorf("own.test: frames %+v, want body hi", fs)
 	}
 }

@@ -6,7 +6,7 @@
 // Redirects are not followed and bodies are not decompressed, so a student
 // sees a 301 with its Location and the gzip bytes a server sent.
 //
-// The protocol is exchange.Frame, one per binary message. The client sends
+// The protocol is wireproto.Frame, one per binary message. The client sends
 // FrameSend (with an ID it picks) and FrameCancel; the server answers each
 // send with FrameHead, zero or more FrameChunk and FrameEnd, or with a
 // FrameError at any point, after which that ID is free again.
@@ -39,7 +39,7 @@ import (
 
 	"wirebook/server/wsaccept"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // Relay is the http.Handler of GET /ws/relay. It is safe for concurrent use.
@@ -198,16 +198,16 @@ func (s *session) read() (websocket.StatusCode, string) {
 		if typ != websocket.MessageBinary {
 			return websocket.StatusUnsupportedData, "relay frames are binary messages"
 		}
-		f, err := exchange.DecodeFrame(b)
+		f, err := wireproto.DecodeFrame(b)
 		if err != nil {
 			return websocket.StatusPolicyViolation, closeReason(err.Error())
 		}
 		switch f.Type {
-		case exchange.FrameSend:
+		case wireproto.FrameSend:
 			if !s.start(&f) {
 				return websocket.StatusPolicyViolation, "relay ID " + strconv.FormatUint(uint64(f.ID), 10) + " is already in flight"
 			}
-		case exchange.FrameCancel:
+		case wireproto.FrameCancel:
 			s.mu.Lock()
 			cancel := s.running[f.ID]
 			s.mu.Unlock()
@@ -222,7 +222,7 @@ func (s *session) read() (websocket.StatusCode, string) {
 
 // start checks f and starts its relay, or answers it with an error frame.
 // It returns false only if f's ID is already in flight.
-func (s *session) start(f *exchange.Frame) bool {
+func (s *session) start(f *wireproto.Frame) bool {
 	s.mu.Lock()
 	_, busy := s.running[f.ID]
 	n := len(s.running)
@@ -288,7 +288,7 @@ func (s *session) close(code websocket.StatusCode, reason string) {
 }
 
 func (s *session) fail(id uint32, msg string) {
-	s.send(&exchange.Frame{Type: exchange.FrameError, ID: id, Message: msg})
+	s.send(&wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg})
 }
 
 // encBufs holds encoding buffers sized for a chunk frame.
@@ -299,7 +299,7 @@ var encBufs = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize+64); re
 // never interleave. The write has its own timeout, not the relay's context:
 // nhooyr closes the whole connection when a write's context ends, and one
 // cancelled relay must not end the others.
-func (s *session) send(f *exchange.Frame) error {
+func (s *session) send(f *wireproto.Frame) error {
 	bp := encBufs.Get().(*[]byte)
 	defer encBufs.Put(bp)
 	b, err := f.AppendBinary((*bp)[:0])

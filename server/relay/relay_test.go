@@ -21,7 +21,7 @@ import (
 
 	"nhooyr.io/websocket"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 func TestRedirectIsShownNotFollowed(t *testing.T) {
@@ -37,13 +37,13 @@ func TestRedirectIsShownNotFollowed(t *testing.T) {
 
 	fs := c.get("http://" + addr + "/old")
 	head := fs[0]
-	if head.Type != exchange.FrameHead || head.Status != 301 || head.Reason != "Moved Permanently" || head.Proto != "HTTP/1.1" {
+	if head.Type != wireproto.FrameHead || head.Status != 301 || head.Reason != "Moved Permanently" || head.Proto != "HTTP/1.1" {
 		t.Fatalf("head = %+v, want HTTP/1.1 301 Moved Permanently", head)
 	}
-	if i := slices.Index(head.Headers, exchange.Header{Name: "Location", Value: "/new"}); i < 0 {
+	if i := slices.Index(head.Headers, wireproto.Header{Name: "Location", Value: "/new"}); i < 0 {
 		t.Errorf("headers %v have no Location: /new", head.Headers)
 	}
-	if end := last(fs); end.Type != exchange.FrameEnd {
+	if end := last(fs); end.Type != wireproto.FrameEnd {
 		t.Errorf("last frame = %+v, want End", end)
 	}
 	if followed.Load() {
@@ -65,7 +65,7 @@ func TestHeadersKeepTheirOrderAndRepeats(t *testing.T) {
 	c := connect(t, serveRelay(t, New(WithAllowedHosts(addr))))
 
 	fs := c.get("http://" + addr + "/")
-	want := []exchange.Header{
+	want := []wireproto.Header{
 		{Name: "X-B", Value: "2"},
 		{Name: "Set-Cookie", Value: "a=1"},
 		{Name: "X-A", Value: "1"},
@@ -95,10 +95,10 @@ func TestTheCellsRequestIsSentAsWritten(t *testing.T) {
 	c := connect(t, serveRelay(t, New(WithAllowedHosts(addr))))
 
 	url := "http://" + addr + "/json"
-	c.send(exchange.Frame{Type: exchange.FrameSend, ID: 7, URL: url, Request: exchange.Request{
+	c.send(wireproto.Frame{Type: wireproto.FrameSend, ID: 7, URL: url, Request: wireproto.Request{
 		Method: "POST",
 		Target: url,
-		Headers: []exchange.Header{
+		Headers: []wireproto.Header{
 			{Name: "Host", Value: "example.test"},
 			{Name: "X-Tag", Value: "one"},
 			{Name: "Content-Length", Value: "999"}, // wrong on purpose
@@ -106,7 +106,7 @@ func TestTheCellsRequestIsSentAsWritten(t *testing.T) {
 		},
 		Body: `{"name": "Ada"}`,
 	}})
-	if end := last(c.collect(7)); end.Type != exchange.FrameEnd {
+	if end := last(c.collect(7)); end.Type != wireproto.FrameEnd {
 		t.Fatalf("last frame = %+v, want End", end)
 	}
 	s := <-got
@@ -134,7 +134,7 @@ func TestCompressedBodyIsRelayedAsSent(t *testing.T) {
 	c := connect(t, serveRelay(t, New(WithAllowedHosts(addr))))
 
 	fs := c.get("http://" + addr + "/")
-	if !slices.Contains(fs[0].Headers, exchange.Header{Name: "Content-Encoding", Value: "gzip"}) {
+	if !slices.Contains(fs[0].Headers, wireproto.Header{Name: "Content-Encoding", Value: "gzip"}) {
 		t.Errorf("headers %v lost Content-Encoding: gzip", fs[0].Headers)
 	}
 	if got := body(fs); got != gz.String() {
@@ -169,11 +169,11 @@ func TestSlowBodyArrivesChunkByChunk(t *testing.T) {
 	var at time.Duration
 	close(release[0])
 	head := c.next()
-	if head.Type != exchange.FrameHead || head.Status != 200 {
+	if head.Type != wireproto.FrameHead || head.Status != 200 {
 		t.Fatalf("first frame = %+v, want a 200 head", head)
 	}
 	// net/http moves it out of resp.Header; the raw head still has it.
-	if !slices.Contains(head.Headers, exchange.Header{Name: "Transfer-Encoding", Value: "chunked"}) {
+	if !slices.Contains(head.Headers, wireproto.Header{Name: "Transfer-Encoding", Value: "chunked"}) {
 		t.Errorf("head %v does not show Transfer-Encoding: chunked", head.Headers)
 	}
 	for i, p := range parts {
@@ -181,7 +181,7 @@ func TestSlowBodyArrivesChunkByChunk(t *testing.T) {
 			close(release[i])
 		}
 		f := c.next()
-		if f.Type != exchange.FrameChunk || string(f.Data) != p {
+		if f.Type != wireproto.FrameChunk || string(f.Data) != p {
 			t.Fatalf("frame %d = %v %q, want chunk %q", i, f.Type, f.Data, p)
 		}
 		if f.At <= at {
@@ -190,7 +190,7 @@ func TestSlowBodyArrivesChunkByChunk(t *testing.T) {
 		at = f.At
 	}
 	end := c.next()
-	if end.Type != exchange.FrameEnd || end.Bytes != int64(len(strings.Join(parts, ""))) || end.Truncated {
+	if end.Type != wireproto.FrameEnd || end.Bytes != int64(len(strings.Join(parts, ""))) || end.Truncated {
 		t.Fatalf("end = %+v", end)
 	}
 	if !(0 < end.Connect && end.Connect <= end.FirstByte && end.FirstByte <= at && at <= end.Total) {
@@ -214,12 +214,12 @@ func TestCancelStopsTheUpstreamRequest(t *testing.T) {
 
 	c.sendGet(3, "http://"+addr+"/slow")
 	waitFor(t, started, "the upstream request")
-	c.send(exchange.Frame{Type: exchange.FrameCancel, ID: 3})
+	c.send(wireproto.Frame{Type: wireproto.FrameCancel, ID: 3})
 	wantError(t, c.next(), "cancelled")
 	waitFor(t, gone, "the upstream to see the request cancelled")
 
 	// The ID is free again and the connection still works.
-	c.send(exchange.Frame{Type: exchange.FrameCancel, ID: 3}) // too late: ignored
+	c.send(wireproto.Frame{Type: wireproto.FrameCancel, ID: 3}) // too late: ignored
 	wantError(t, c.get("http://127.0.0.1:1/")[0], "refused")
 }
 
@@ -286,7 +286,7 @@ func TestAllowedSpellingsOfOwnAddress(t *testing.T) {
 		t.Run(url, func(t *testing.T) {
 			t.Parallel()
 			fs := connect(t, u).get(url)
-			if end := last(fs); end.Type != exchange.FrameEnd || body(fs) != "hi" {
+			if end := last(fs); end.Type != wireproto.FrameEnd || body(fs) != "hi" {
 				t.Errorf("frames = %+v, want a body hi and End", fs)
 			}
 		})
@@ -326,7 +326,7 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 	send := func(b []byte) func(*client) {
 		return func(c *client) { c.ws.Write(context.Background(), websocket.MessageBinary, b) }
 	}
-	frame := func(f exchange.Frame) []byte {
+	frame := func(f wireproto.Frame) []byte {
 		b, err := f.AppendBinary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -343,7 +343,7 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 		{"oversize message is too big", send(make([]byte, 2048)), websocket.StatusMessageTooBig, ""},
 		{"text message is unsupported data", func(c *client) { c.ws.Write(context.Background(), websocket.MessageText, []byte("GET /hello")) }, websocket.StatusUnsupportedData, "binary"},
 		{"undecodable message is a policy violation", send([]byte{0xff, 1}), websocket.StatusPolicyViolation, "unknown frame type"},
-		{"server-side frame is a policy violation", send(frame(exchange.Frame{Type: exchange.FrameHead, ID: 1, Status: 200})), websocket.StatusPolicyViolation, "not head"},
+		{"server-side frame is a policy violation", send(frame(wireproto.Frame{Type: wireproto.FrameHead, ID: 1, Status: 200})), websocket.StatusPolicyViolation, "not head"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -445,7 +445,7 @@ func TestTimeoutStopsAStalledExchange(t *testing.T) {
 			c := connect(t, serveRelay(t, New(WithAllowedHosts(addr), WithTimeout(200*time.Millisecond))))
 			fs := c.get("http://" + addr + "/")
 			wantError(t, last(fs), tt.want)
-			if tt.writeHead && (fs[0].Type != exchange.FrameHead || body(fs) != "first part") {
+			if tt.writeHead && (fs[0].Type != wireproto.FrameHead || body(fs) != "first part") {
 				t.Errorf("frames before the error = %+v, want the head and the first part", fs)
 			}
 		})
@@ -461,7 +461,7 @@ func TestBodyPastTheCapIsTruncated(t *testing.T) {
 
 	fs := c.get("http://" + addr + "/")
 	end := last(fs)
-	if end.Type != exchange.FrameEnd || !end.Truncated || end.Bytes != 25 {
+	if end.Type != wireproto.FrameEnd || !end.Truncated || end.Bytes != 25 {
 		t.Fatalf("end = %+v, want Truncated after 25 bytes", end)
 	}
 	if got := body(fs); got != "0123456789012345678901234" {
@@ -508,20 +508,20 @@ func TestInFlightLimits(t *testing.T) {
 			wantError(t, cs[0].next(), "too many requests in flight: "+tt.want)
 
 			close(release)
-			ended := map[uint32][]exchange.Frame{}
+			ended := map[uint32][]wireproto.Frame{}
 			if len(cs) == 1 {
 				ended = cs[0].collectAll(1, 2)
 			} else {
 				ended[1], ended[2] = cs[0].collect(1), cs[1].collect(2)
 			}
 			for id, fs := range ended {
-				if end := last(fs); end.Type != exchange.FrameEnd {
+				if end := last(fs); end.Type != wireproto.FrameEnd {
 					t.Errorf("relay %d ended with %+v", id, end)
 				}
 			}
 			// With both done, a third may run.
 			cs[0].sendGet(3, url)
-			if end := last(cs[0].collect(3)); end.Type != exchange.FrameEnd {
+			if end := last(cs[0].collect(3)); end.Type != wireproto.FrameEnd {
 				t.Errorf("relay 3 after the others ended with %+v", end)
 			}
 		})
@@ -631,7 +631,7 @@ func TestTimingsAreOrdered(t *testing.T) {
 	t.Parallel()
 	addr := upstream(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hi") }, nil)
 	end := last(connect(t, serveRelay(t, New(WithAllowedHosts(addr)))).get("http://" + addr + "/"))
-	if end.Type != exchange.FrameEnd || end.Bytes != 2 {
+	if end.Type != wireproto.FrameEnd || end.Bytes != 2 {
 		t.Fatalf("end = %+v", end)
 	}
 	if !(0 < end.Connect && end.Connect <= end.FirstByte && end.FirstByte <= end.Total) {
@@ -651,7 +651,7 @@ func TestConcurrentRelaysOnOneConnection(t *testing.T) {
 	}
 	bodies := map[uint32]string{}
 	for id, fs := range c.collectAll(ids...) {
-		if end := last(fs); end.Type != exchange.FrameEnd {
+		if end := last(fs); end.Type != wireproto.FrameEnd {
 			t.Fatalf("relay %d ended with %+v", id, end)
 		}
 		bodies[id] = body(fs)
@@ -685,7 +685,7 @@ func TestHTTPSIsVerifiedAndRelayedInOrder(t *testing.T) {
 		rl.tls = &tls.Config{RootCAs: x509.NewCertPool()}
 		rl.tls.RootCAs.AddCert(srv.Certificate())
 		fs := connect(t, serveRelay(t, rl)).get(url)
-		if fs[0].Type != exchange.FrameHead || body(fs) != "secret" || last(fs).Type != exchange.FrameEnd {
+		if fs[0].Type != wireproto.FrameHead || body(fs) != "secret" || last(fs).Type != wireproto.FrameEnd {
 			t.Fatalf("frames = %+v", fs)
 		}
 		// The capture sits above TLS: the head is the plain one, in the
@@ -709,20 +709,20 @@ func TestMalformedRequestsAreErrors(t *testing.T) {
 
 	tests := []struct {
 		name string
-		req  exchange.Request
+		req  wireproto.Request
 		want string
 	}{
-		{"method with a space", exchange.Request{Method: "GE T"}, `cannot send this request: invalid method "GE T"`},
-		{"header value smuggling a line", exchange.Request{Method: "GET", Headers: []exchange.Header{{Name: "X", Value: "a\r\nInjected: b"}}}, "header X has a control character"},
-		{"header name with a colon", exchange.Request{Method: "GET", Headers: []exchange.Header{{Name: "X:Y", Value: "a"}}}, `header name "X:Y" is not a valid name`},
-		{"empty header name", exchange.Request{Method: "GET", Headers: []exchange.Header{{Name: "", Value: "a"}}}, `header name "" is not a valid name`},
+		{"method with a space", wireproto.Request{Method: "GE T"}, `cannot send this request: invalid method "GE T"`},
+		{"header value smuggling a line", wireproto.Request{Method: "GET", Headers: []wireproto.Header{{Name: "X", Value: "a\r\nInjected: b"}}}, "header X has a control character"},
+		{"header name with a colon", wireproto.Request{Method: "GET", Headers: []wireproto.Header{{Name: "X:Y", Value: "a"}}}, `header name "X:Y" is not a valid name`},
+		{"empty header name", wireproto.Request{Method: "GET", Headers: []wireproto.Header{{Name: "", Value: "a"}}}, `header name "" is not a valid name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := connect(t, u)
 			tt.req.Target = url
-			c.send(exchange.Frame{Type: exchange.FrameSend, ID: 1, URL: url, Request: tt.req})
+			c.send(wireproto.Frame{Type: wireproto.FrameSend, ID: 1, URL: url, Request: tt.req})
 			wantError(t, c.next(), tt.want)
 		})
 	}

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // chunkSize is the most one body read, and so one chunk frame, carries. A
@@ -31,9 +31,9 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, chunkSize); return 
 // roundTrip makes the request and sends its head and body chunks as they
 // come. It returns the frame that ends the relay (End or Error), or nil if
 // the page can no longer be written to.
-func (r *Relay) roundTrip(ctx context.Context, id uint32, creq exchange.Request, t target, send func(*exchange.Frame) error) *exchange.Frame {
-	fail := func(msg string) *exchange.Frame {
-		return &exchange.Frame{Type: exchange.FrameError, ID: id, Message: msg}
+func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request, t target, send func(*wireproto.Frame) error) *wireproto.Frame {
+	fail := func(msg string) *wireproto.Frame {
+		return &wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg}
 	}
 	start := time.Now()
 	var connect, firstByte atomic.Int64
@@ -76,7 +76,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq exchange.Request,
 				data, truncated = data[:rest], true
 			}
 			if len(data) > 0 {
-				if send(&exchange.Frame{Type: exchange.FrameChunk, ID: id, Data: data, At: at}) != nil {
+				if send(&wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: data, At: at}) != nil {
 					return nil
 				}
 				n += int64(len(data))
@@ -89,8 +89,8 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq exchange.Request,
 			return fail(r.describe(ctx, err, t, &bodyState{resp: resp, read: n}))
 		}
 	}
-	return &exchange.Frame{
-		Type:      exchange.FrameEnd,
+	return &wireproto.Frame{
+		Type:      wireproto.FrameEnd,
 		ID:        id,
 		Bytes:     n,
 		Connect:   time.Duration(connect.Load()),
@@ -104,7 +104,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq exchange.Request,
 // how it goes on the wire: header names in canonical case and sorted (the
 // values of a repeated header keep the cell's order), a User-Agent of its
 // own if the cell has none, and Connection: close.
-func newRequest(ctx context.Context, c exchange.Request, t target) (*http.Request, error) {
+func newRequest(ctx context.Context, c wireproto.Request, t target) (*http.Request, error) {
 	body := io.Reader(http.NoBody)
 	if c.Body != "" {
 		body = strings.NewReader(c.Body) // sets ContentLength

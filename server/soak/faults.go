@@ -15,7 +15,7 @@ import (
 
 	"nhooyr.io/websocket"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // faultServer is an upstream that misbehaves on purpose, written on raw TCP
@@ -171,19 +171,19 @@ func relayOnce(ctx context.Context, client *http.Client, base, url string, h rel
 	}
 	conn.SetReadLimit(1 << 20)
 	const id = 7
-	send := func(f exchange.Frame) error {
+	send := func(f wireproto.Frame) error {
 		b, err := f.AppendBinary(nil)
 		if err != nil {
 			return err
 		}
 		return conn.Write(ctx, websocket.MessageBinary, b)
 	}
-	if err := send(exchange.Frame{Type: exchange.FrameSend, ID: id, URL: url,
-		Request: exchange.Request{Method: "GET", Target: url}}); err != nil {
+	if err := send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: url,
+		Request: wireproto.Request{Method: "GET", Target: url}}); err != nil {
 		return out, err
 	}
 
-	frames := make(chan exchange.Frame)
+	frames := make(chan wireproto.Frame)
 	readErr := make(chan error, 1)
 	done := make(chan struct{})
 	defer close(done) // before CloseNow, which ends the reader's Read
@@ -194,7 +194,7 @@ func relayOnce(ctx context.Context, client *http.Client, base, url string, h rel
 				readErr <- err
 				return
 			}
-			f, err := exchange.DecodeFrame(b)
+			f, err := wireproto.DecodeFrame(b)
 			if err != nil {
 				readErr <- err
 				return
@@ -211,7 +211,7 @@ func relayOnce(ctx context.Context, client *http.Client, base, url string, h rel
 		select {
 		case <-cancelTimer:
 			cancelTimer = nil
-			if err := send(exchange.Frame{Type: exchange.FrameCancel, ID: id}); err != nil {
+			if err := send(wireproto.Frame{Type: wireproto.FrameCancel, ID: id}); err != nil {
 				return out, err
 			}
 		case err := <-readErr:
@@ -221,7 +221,7 @@ func relayOnce(ctx context.Context, client *http.Client, base, url string, h rel
 				return out, fmt.Errorf("a %v frame for ID %d, want %d", f.Type, f.ID, id)
 			}
 			switch f.Type {
-			case exchange.FrameHead:
+			case wireproto.FrameHead:
 				out.status = f.Status
 				if h.onHead != nil {
 					h.onHead()
@@ -229,16 +229,16 @@ func relayOnce(ctx context.Context, client *http.Client, base, url string, h rel
 				if h.cancelAfter > 0 {
 					cancelTimer = time.After(h.cancelAfter)
 				}
-			case exchange.FrameChunk:
+			case wireproto.FrameChunk:
 				if out.bytes == 0 && h.onFirstChunk != nil {
 					h.onFirstChunk()
 				}
 				out.bytes += len(f.Data)
-			case exchange.FrameEnd:
+			case wireproto.FrameEnd:
 				out.end = true
 				conn.Close(websocket.StatusNormalClosure, "")
 				return out, nil
-			case exchange.FrameError:
+			case wireproto.FrameError:
 				out.message = f.Message
 				conn.Close(websocket.StatusNormalClosure, "")
 				return out, nil

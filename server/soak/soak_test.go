@@ -33,7 +33,7 @@ fuzz: elapsed: 0s, gathering baseline coverage: 51/51 completed, now fuzzing wit
 fuzz: elapsed: 3s, execs: 47012 (15670/sec), new interesting: 2 (total: 53)
 fuzz: elapsed: 5s, execs: 79534 (16010/sec), new interesting: 3 (total: 54)
 PASS
-ok  	wirebook/server/exchange	5.112s
+ok  	wirebook/server/wireproto	5.112s
 `,
 			execs: 79534, corpus: 54,
 		},

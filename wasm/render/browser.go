@@ -3,7 +3,7 @@ package render
 import (
 	"strings"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // forbidden are the request headers a page may not set (Fetch standard,
@@ -17,7 +17,7 @@ var forbidden = []string{
 }
 
 // ForbiddenHeaders returns the names of hs that a browser will not send.
-func ForbiddenHeaders(hs []exchange.Header) []string {
+func ForbiddenHeaders(hs []wireproto.Header) []string {
 	var out []string
 	for _, h := range hs {
 		name := strings.ToLower(h.Name)

@@ -3,7 +3,7 @@ package render
 import (
 	"strings"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // Side is what one transport showed for a cell sent both ways.
@@ -84,7 +84,7 @@ func Diff(wire, browser Side) []string {
 // first is the index of the first header called name (in any case), or -1.
 //
 //go:noinline
-func first(hs []exchange.Header, name string) int {
+func first(hs []wireproto.Header, name string) int {
 	for i, h := range hs {
 		if strings.EqualFold(h.Name, name) {
 			return i

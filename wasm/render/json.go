@@ -1,6 +1,6 @@
 package render
 
-import "wirebook/server/exchange"
+import "wirebook/server/wireproto"
 
 // jsonOpenDepth is how deep the JSON view starts unfolded: enough for any
 // answer of the course, while a large document opens as an outline.
@@ -16,16 +16,16 @@ const jsonOpenDepth = 3
 //	    …
 //	  }</details>
 //	</div>
-func JSONView(v *exchange.JSONValue) *Node {
+func JSONView(v *wireproto.JSONValue) *Node {
 	return El("div", A("class", "json"), jsonNode(v, 0))
 }
 
-func jsonNode(v *exchange.JSONValue, depth int) *Node {
+func jsonNode(v *wireproto.JSONValue, depth int) *Node {
 	var open, close, class, unit string
 	switch v.Kind {
-	case exchange.JSONObject:
+	case wireproto.JSONObject:
 		open, close, class, unit = "{", "}", "j-obj", "key"
-	case exchange.JSONArray:
+	case wireproto.JSONArray:
 		open, close, class, unit = "[", "]", "j-arr", "item"
 	default:
 		return El("span", A("class", jsonClass(v.Kind)), Text(v.Text))
@@ -44,7 +44,7 @@ func jsonNode(v *exchange.JSONValue, depth int) *Node {
 	d := El("details", attrs, El("summary", A("data-n", n+" "+close), Text(open)))
 	for i, item := range v.Items {
 		row := El("div", A("class", "j-item"))
-		if v.Kind == exchange.JSONObject {
+		if v.Kind == wireproto.JSONObject {
 			row.Kids = append(row.Kids, El("span", A("class", "j-key"), Text(v.Keys[i])), Text(": "))
 		}
 		row.Kids = append(row.Kids, jsonNode(item, depth+1))
@@ -57,13 +57,13 @@ func jsonNode(v *exchange.JSONValue, depth int) *Node {
 	return d
 }
 
-func jsonClass(k exchange.JSONKind) string {
+func jsonClass(k wireproto.JSONKind) string {
 	switch k {
-	case exchange.JSONString:
+	case wireproto.JSONString:
 		return "j-str"
-	case exchange.JSONNumber:
+	case wireproto.JSONNumber:
 		return "j-num"
-	case exchange.JSONBool:
+	case wireproto.JSONBool:
 		return "j-bool"
 	}
 	return "j-null"

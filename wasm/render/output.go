@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // Head is the status and headers of a response, as a transport received them.
@@ -12,7 +12,7 @@ type Head struct {
 	Proto      string // "HTTP/1.1" when the transport knows it; fetch does not
 	Status     int
 	StatusText string            // "" when the transport had none (fetch over HTTP/2)
-	Headers    []exchange.Header // in the order received
+	Headers    []wireproto.Header // in the order received
 	URL        string            // the URL that answered, after any redirect the transport followed
 	Redirected bool              // the transport followed a redirect to get here
 	Via        string            // "browser" or "wire": which transport sent the request
@@ -57,7 +57,7 @@ type Output struct {
 	stream   bool
 	head     Head
 	ctype    string
-	kind     exchange.Kind
+	kind     wireproto.Kind
 	typed    bool // the response named a media type
 	live     bool
 	size     int
@@ -90,11 +90,11 @@ func NewOutput(stream bool) *Output {
 func (o *Output) Head(h Head) *Node {
 	o.head = h
 	o.ctype = h.Header("Content-Type")
-	o.kind = exchange.KindOf(o.ctype)
-	o.typed = exchange.MediaType(o.ctype) != ""
-	o.live = o.stream || (o.typed && o.kind == exchange.KindText)
+	o.kind = wireproto.KindOf(o.ctype)
+	o.typed = wireproto.MediaType(o.ctype) != ""
+	o.live = o.stream || (o.typed && o.kind == wireproto.KindText)
 	if !o.typed && o.live {
-		o.kind = exchange.KindText // a stream cell shows what comes as text
+		o.kind = wireproto.KindText // a stream cell shows what comes as text
 	}
 
 	// Without a Content-Type the kind waits for the body (see End).
@@ -170,7 +170,7 @@ func statusClass(code int) string {
 	return "status status-1xx"
 }
 
-func headerTable(hs []exchange.Header) *Node {
+func headerTable(hs []wireproto.Header) *Node {
 	t := Markup(`<table data-headers class=out-headers><tbody></tbody></table>`)
 	tbody := t.Kids[0]
 	for _, h := range hs {
@@ -226,7 +226,7 @@ func (o *Output) End(elapsed time.Duration) Final {
 	f.TimeText, f.TimeAttr = Millis(elapsed)
 	f.SizeText, f.SizeAttr = Bytes(o.size)
 	if !o.typed && !o.live {
-		o.kind = exchange.KindOfBody(o.ctype, o.kept[:min(len(o.kept), 512)])
+		o.kind = wireproto.KindOfBody(o.ctype, o.kept[:min(len(o.kept), 512)])
 	}
 	f.Kind = o.kind.String()
 	if o.live {
@@ -257,17 +257,17 @@ func (o *Output) body() *Node {
 			Text("The body is "+itoa(o.size)+" bytes, more than this page shows ("+itoa(o.MaxBody)+"); the size above is exact."))
 	}
 	switch o.kind {
-	case exchange.KindHTML:
+	case wireproto.KindHTML:
 		return htmlView(o.kept, o.head.URL, o.MaxText)
-	case exchange.KindJSON:
-		if v, err := exchange.ParseJSON(string(o.kept)); err == nil {
+	case wireproto.KindJSON:
+		if v, err := wireproto.ParseJSON(string(o.kept)); err == nil {
 			return JSONView(v)
 		}
 		// Labelled JSON that is not: show what came, so the student sees why.
 		return textView(o.kept, o.MaxText)
-	case exchange.KindText:
+	case wireproto.KindText:
 		return textView(o.kept, o.MaxText)
-	case exchange.KindImage:
+	case wireproto.KindImage:
 		if o.BlobURL != nil {
 			return El("img", A("src", o.BlobURL(o.ctype, o.kept), "alt", "the response body, "+o.ctype, "class", "out-image"))
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 func TestStatusLine(t *testing.T) {
@@ -186,10 +186,10 @@ func run(o *Output, h Head, chunks ...string) (head *Node, live string, f Final)
 	return head, b.String(), o.End(1500 * time.Microsecond)
 }
 
-func hdrs(pairs ...string) []exchange.Header {
-	var hs []exchange.Header
+func hdrs(pairs ...string) []wireproto.Header {
+	var hs []wireproto.Header
 	for i := 0; i+1 < len(pairs); i += 2 {
-		hs = append(hs, exchange.Header{Name: pairs[i], Value: pairs[i+1]})
+		hs = append(hs, wireproto.Header{Name: pairs[i], Value: pairs[i+1]})
 	}
 	return hs
 }
@@ -469,7 +469,7 @@ func TestLimits(t *testing.T) {
 
 func TestJSONView(t *testing.T) {
 	t.Parallel()
-	v, err := exchange.ParseJSON(`{"a":[1,{"b":{"c":{"d":null}}}],"e":[],"f":{},"g":true,"h":"x"}`)
+	v, err := wireproto.ParseJSON(`{"a":[1,{"b":{"c":{"d":null}}}],"e":[],"f":{},"g":true,"h":"x"}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"wirebook/server/exchange"
+	"wirebook/server/wireproto"
 )
 
 // MaxMessages bounds the messages one WebSocket output lists; the count
@@ -71,12 +71,12 @@ func (s *Socket) Open(protocol, extensions string, dropped []string) *Node {
 		out.Kids = append(out.Kids, note("The browser's WebSocket sends no headers a page chooses, so "+strings.Join(dropped, ", ")+
 			pick(len(dropped) == 1, " was", " were")+" not sent."))
 	}
-	var hs []exchange.Header
+	var hs []wireproto.Header
 	if protocol != "" {
-		hs = append(hs, exchange.Header{Name: "Sec-WebSocket-Protocol", Value: protocol})
+		hs = append(hs, wireproto.Header{Name: "Sec-WebSocket-Protocol", Value: protocol})
 	}
 	if extensions != "" {
-		hs = append(hs, exchange.Header{Name: "Sec-WebSocket-Extensions", Value: extensions})
+		hs = append(hs, wireproto.Header{Name: "Sec-WebSocket-Extensions", Value: extensions})
 	}
 	out.Kids = append(out.Kids, headerTable(hs), s.Arrivals.Node(),
 		Markup(`<div data-body data-kind=websocket><ol class=out-messages data-messages></ol></div>`))

@@ -1,10 +1,10 @@
-// Package exchange is the vocabulary the server and the WebAssembly client
+// Package wireproto is the vocabulary the server and the WebAssembly client
 // share: the request text of a lesson cell, the code a cell is shown as, what
 // a response body is, and the relay frames. It builds for GOOS=js and so must
 // not import net/http, fmt, encoding/json, encoding/binary or anything else
 // that pulls in reflect: every byte here is downloaded by every student.
 // deps_test.go holds that line.
-package exchange
+package wireproto
 
 import (
 	"errors"

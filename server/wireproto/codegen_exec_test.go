@@ -3,7 +3,7 @@
 // These tests run the generated code for real (python3, sh and curl, against
 // a loopback server), so they need a host with processes: not GOOS=js.
 
-package exchange
+package wireproto
 
 import (
 	"bytes"

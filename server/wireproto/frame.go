@@ -1,4 +1,4 @@
-package exchange
+package wireproto
 
 import (
 	"errors"
@@ -85,7 +85,7 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 	case FrameCancel:
 	case FrameHead:
 		if f.Status < 0 || f.Status > maxStatus {
-			return dst, errors.New("exchange: status " + strconv.Itoa(f.Status) + " is out of range")
+			return dst, errors.New("wireproto: status " + strconv.Itoa(f.Status) + " is out of range")
 		}
 		if len(f.Headers) > MaxFrameHeaders {
 			return dst, errTooManyHeaders
@@ -117,7 +117,7 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 	case FrameError:
 		dst = appendString(dst, f.Message)
 	default:
-		return dst, errors.New("exchange: unknown frame type " + strconv.Itoa(int(f.Type)))
+		return dst, errors.New("wireproto: unknown frame type " + strconv.Itoa(int(f.Type)))
 	}
 	return dst, nil
 }
@@ -125,8 +125,8 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 const maxStatus = 999
 
 var (
-	errTooManyHeaders = errors.New("exchange: more than " + strconv.Itoa(MaxFrameHeaders) + " headers in a frame")
-	errNegative       = errors.New("exchange: negative size or duration in a frame")
+	errTooManyHeaders = errors.New("wireproto: more than " + strconv.Itoa(MaxFrameHeaders) + " headers in a frame")
+	errNegative       = errors.New("wireproto: negative size or duration in a frame")
 )
 
 // appendUvarint is encoding/binary's AppendUvarint, written out because
@@ -218,7 +218,7 @@ type FrameDecodeError struct {
 }
 
 func (e *FrameDecodeError) Error() string {
-	return "exchange: bad frame at byte " + strconv.Itoa(e.Offset) + ": " + e.Msg
+	return "wireproto: bad frame at byte " + strconv.Itoa(e.Offset) + ": " + e.Msg
 }
 
 // decoder reads b from pos; the first error sticks and later reads return

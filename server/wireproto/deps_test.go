@@ -1,4 +1,4 @@
-package exchange
+package wireproto
 
 import (
 	"os"
@@ -34,7 +34,7 @@ func TestWasmDependencies(t *testing.T) {
 	for _, p := range strings.Fields(string(out)) {
 		deps[p] = true
 	}
-	if !deps["wirebook/server/exchange"] || !deps["strconv"] {
+	if !deps["wirebook/server/wireproto"] || !deps["strconv"] {
 		t.Fatalf("go list -deps output does not list this package and strconv:\n%s", out)
 	}
 	for _, p := range forbidden {
