@@ -61,13 +61,13 @@ type Block struct {
 
 // Cell is one request cell.
 type Cell struct {
-	N         int              // 1-based, the "In [n]" number
-	Line      int              // line of the opening fence in the source file
-	Text      string           // the request text, verbatim (what the student edits)
+	N         int               // 1-based, the "In [n]" number
+	Line      int               // line of the opening fence in the source file
+	Text      string            // the request text, verbatim (what the student edits)
 	Request   wireproto.Request // Text, parsed
-	Stream    bool             // option stream: the body arrives over time; show it live
-	Transport string           // option transport=wire|browser; TransportWire when not given
-	ID        string           // stable anchor id, "cell-N"
+	Stream    bool              // option stream: the body arrives over time; show it live
+	Transport string            // option transport=wire|browser; TransportWire when not given
+	ID        string            // stable anchor id, "cell-N"
 }
 
 // Heading is a heading of the lesson; ID is its anchor in the prose.

@@ -11,12 +11,12 @@ import (
 type Head struct {
 	Proto      string // "HTTP/1.1" when the transport knows it; fetch does not
 	Status     int
-	StatusText string            // "" when the transport had none (fetch over HTTP/2)
+	StatusText string             // "" when the transport had none (fetch over HTTP/2)
 	Headers    []wireproto.Header // in the order received
-	URL        string            // the URL that answered, after any redirect the transport followed
-	Redirected bool              // the transport followed a redirect to get here
-	Via        string            // "browser" or "wire": which transport sent the request
-	Dropped    []string          // request headers the transport could not send
+	URL        string             // the URL that answered, after any redirect the transport followed
+	Redirected bool               // the transport followed a redirect to get here
+	Via        string             // "browser" or "wire": which transport sent the request
+	Dropped    []string           // request headers the transport could not send
 }
 
 // Header returns the first value of the named header, compared without regard to case.
