@@ -239,7 +239,7 @@ func TestWireFailures(t *testing.T) {
 				t.Errorf("closed with %d, want 4000", c.Get("code").Int())
 			}
 			ws.Call("serverClose", 4000, "unreadable frame")
-		}, "the relay sent a frame this page cannot read: exchange: bad frame at byte 0: unknown frame type 99"},
+		}, "the relay sent a frame this page cannot read: wireproto: bad frame at byte 0: unknown frame type 99"},
 		{"a text message closes the socket", func(t *testing.T, ws js.Value, id uint32) {
 			ws.Call("receive", "hello")
 			ws.Call("serverClose", 4000, "")
