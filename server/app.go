@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"wirebook/server/course"
 	"wirebook/server/files"
+	"wirebook/server/guard"
 	"wirebook/server/lesson"
 	"wirebook/server/page"
 	"wirebook/server/relay"
@@ -31,6 +33,13 @@ const (
 	readHeaderTimeout = 5 * time.Second
 	idleTimeout       = 60 * time.Second
 	maxHeaderBytes    = 32 << 10
+	// bodyReadLimit bounds how long a client may take to send a request
+	// body, so a slow sender cannot hold a connection open forever.
+	bodyReadLimit = 30 * time.Second
+	// writeLimit bounds how long a client may take to read a response that
+	// is not a stream: app.wasm, the largest, is ~1 MiB before compression,
+	// which a 2G phone on a classroom's Wi-Fi fetches well within it.
+	writeLimit = 60 * time.Second
 	// shutdownGrace is how long live streams get to end after Ctrl-C; the
 	// course promises the server is gone within 2 s.
 	shutdownGrace = 1500 * time.Millisecond
@@ -40,6 +49,7 @@ const (
 type app struct {
 	cfg       config
 	log       *slog.Logger
+	hosts     guard.Hosts
 	course    *course.Course
 	files     http.Handler
 	page      *page.Handler
@@ -59,49 +69,22 @@ type listener struct {
 	ln      net.Listener
 }
 
+// newApp builds every handler from cfg, in the order they depend on each
+// other, and the listeners that serve them. Nothing listens yet.
 func newApp(cfg config, logOut io.Writer) (*app, error) {
-	a := &app{cfg: cfg, log: slog.New(slog.NewTextHandler(logOut, nil))}
-
-	root := web.Sample()
-	if cfg.files != "" {
-		// os.Root refuses symlinks that point out of the folder, for the
-		// greetings as for the file server.
-		r, err := os.OpenRoot(cfg.files)
-		if err != nil {
-			return nil, fmt.Errorf("-files: %w", err)
-		}
-		root = r.FS()
+	a := &app{cfg: cfg, log: slog.New(slog.NewTextHandler(logOut, nil)), hosts: guard.NewHosts(cfg.hosts...)}
+	root, err := servedFolder(cfg.files)
+	if err != nil {
+		return nil, err
 	}
 	a.files = files.New(root, files.WithLogger(a.log))
 	greetings, err := loadGreetings(root)
 	if err != nil {
 		return nil, err
 	}
-
-	users := course.DemoUsers()
-	if cfg.users != "" {
-		f, err := os.Open(cfg.users)
-		if err != nil {
-			return nil, fmt.Errorf("-users: %w", err)
-		}
-		users, err = course.ParseUsers(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("-users %s: %w", cfg.users, err)
-		}
+	if a.course, err = a.newCourse(greetings); err != nil {
+		return nil, err
 	}
-	if demoUserExposed(cfg) {
-		a.log.Warn("the demo user David, whose password the course prints, can sign in to /secure from anywhere on this network; pass -users FILE to choose your own users", "addr", cfg.addr)
-	}
-	a.course = course.New(
-		course.WithGreetings(greetings),
-		course.WithUsers(users),
-		course.WithRedirectTo(cfg.redirectTo),
-		course.WithStreamCount(cfg.streamCount),
-		course.WithStreamMaxDelay(cfg.streamMaxDelay),
-		course.WithMaxBodyBytes(cfg.maxBody),
-	)
-
 	// The wire transport may reach wirebook's own listeners (added once
 	// they listen, when their ports are known) and what -relay-allow names.
 	a.relay = relay.New(relay.WithAllowedHosts(cfg.relayAllow...), relay.WithLogger(a.log))
@@ -110,11 +93,72 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		wsstream.WithMaxDelay(cfg.streamMaxDelay),
 		wsstream.WithLogger(a.log),
 	)
+	if a.page, err = a.newPage(); err != nil {
+		return nil, err
+	}
+	a.listeners, err = a.newListeners()
+	return a, err
+}
 
+// servedFolder is the folder the file server serves: -files, or the
+// embedded sample. os.Root refuses symlinks that point out of the folder,
+// for the greetings as for the file server.
+func servedFolder(dir string) (fs.FS, error) {
+	if dir == "" {
+		return web.Sample(), nil
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("-files: %w", err)
+	}
+	return r.FS(), nil
+}
+
+func (a *app) newCourse(greetings []string) (*course.Course, error) {
+	users, err := loadUsers(a.cfg.users)
+	if err != nil {
+		return nil, err
+	}
+	if demoUserExposed(a.cfg) {
+		a.log.Warn("the demo user David, whose password the course prints, can sign in to /secure from anywhere on this network; pass -users FILE to choose your own users", "addr", a.cfg.addr)
+	}
+	return course.New(
+		course.WithGreetings(greetings),
+		course.WithUsers(users),
+		course.WithRedirectTo(a.cfg.redirectTo),
+		course.WithStreamCount(a.cfg.streamCount),
+		course.WithStreamMaxDelay(a.cfg.streamMaxDelay),
+		course.WithMaxBodyBytes(a.cfg.maxBody),
+	), nil
+}
+
+// loadUsers reads -users, or gives the course's demo user.
+func loadUsers(path string) (course.Users, error) {
+	if path == "" {
+		return course.DemoUsers(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-users: %w", err)
+	}
+	defer f.Close()
+	users, err := course.ParseUsers(f)
+	if err != nil {
+		return nil, fmt.Errorf("-users %s: %w", path, err)
+	}
+	return users, nil
+}
+
+// newPage parses the lesson (-lesson, or the embedded one) and renders it.
+// The page maps a cell's course port to the path that serves it on -addr
+// from the configured ports, so a lesson that calls :2503 shows the file
+// server's code whatever port it was given.
+func (a *app) newPage() (*page.Handler, error) {
 	name, src := web.DefaultLessonName, web.DefaultLesson()
-	if cfg.lesson != "" {
-		name = cfg.lesson
-		if src, err = os.ReadFile(cfg.lesson); err != nil {
+	if a.cfg.lesson != "" {
+		var err error
+		name = a.cfg.lesson
+		if src, err = os.ReadFile(a.cfg.lesson); err != nil {
 			return nil, fmt.Errorf("-lesson: %w", err)
 		}
 	}
@@ -122,25 +166,32 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.page, err = page.New(l, web.Static(), page.WithLogger(a.log)); err != nil {
-		return nil, err
-	}
+	ports := a.cfg.coursePorts
+	return page.New(l, web.Static(),
+		page.WithLogger(a.log),
+		page.WithCoursePorts(map[int]string{ports.files: "/files", ports.echo: "/echo"}),
+	)
+}
 
-	a.listeners = []listener{{name: "main", addr: cfg.addr, handler: a.routes()}}
-	if cfg.coursePorts.enabled {
-		host, _, err := net.SplitHostPort(cfg.addr)
-		if err != nil {
-			return nil, fmt.Errorf("-addr %q: %w", cfg.addr, err)
-		}
-		at := func(port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }
-		a.listeners = append(a.listeners,
-			listener{name: "auth", addr: at(cfg.coursePorts.auth), handler: a.middleware("auth", a.course.Secure())},
-			listener{name: "files", addr: at(cfg.coursePorts.files), handler: a.middleware("files", a.files)},
-			listener{name: "echo", addr: at(cfg.coursePorts.echo), handler: a.middleware("echo", course.Echo())},
-			listener{name: "app", addr: at(cfg.coursePorts.app), handler: a.middleware("app", a.course.App())},
-		)
+// newListeners is -addr, and with -course-ports the course's four ports on
+// the same host.
+func (a *app) newListeners() ([]listener, error) {
+	ls := []listener{{name: "main", addr: a.cfg.addr, handler: a.mainRoutes()}}
+	ports := a.cfg.coursePorts
+	if !ports.enabled {
+		return ls, nil
 	}
-	return a, nil
+	host, _, err := net.SplitHostPort(a.cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("-addr %q: %w", a.cfg.addr, err)
+	}
+	at := func(port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }
+	return append(ls,
+		listener{name: "auth", addr: at(ports.auth), handler: a.authPort()},
+		listener{name: "files", addr: at(ports.files), handler: a.filesPort()},
+		listener{name: "echo", addr: at(ports.echo), handler: a.echoPort()},
+		listener{name: "app", addr: at(ports.app), handler: a.appPort()},
+	), nil
 }
 
 // loadGreetings reads greetings.txt from the served folder, falling back to
@@ -185,7 +236,7 @@ func (a *app) serve(ctx context.Context) error {
 			return fmt.Errorf("listen for %s on %s: %w", l.name, l.addr, err)
 		}
 		l.ln = ln
-		if err := a.relay.AllowHosts(ln.Addr().String()); err != nil {
+		if err := a.relay.AllowHosts(reachedAt(ln.Addr(), net.InterfaceAddrs)...); err != nil {
 			return err
 		}
 	}
@@ -255,4 +306,31 @@ func (a *app) waitHandlers(ctx context.Context) {
 	case <-ctx.Done():
 		a.log.Warn("handlers still running at exit; their requests are cut off")
 	}
+}
+
+// reachedAt is every host:port a client may use to reach a listener on
+// addr, for the relay's list of wirebook's own listeners. A listener on
+// 0.0.0.0 or [::] answers on every address of the machine: students on a
+// classroom LAN open the page at its LAN IP, and their relative cells go
+// there, so each interface's address counts.
+func reachedAt(addr net.Addr, interfaceAddrs func() ([]net.Addr, error)) []string {
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil || !ap.Addr().IsUnspecified() {
+		return []string{addr.String()}
+	}
+	hosts := []string{addr.String()} // the relay reads it as loopback
+	ifaces, err := interfaceAddrs()
+	if err != nil {
+		return hosts
+	}
+	v4only := ap.Addr().Unmap().Is4()
+	for _, ia := range ifaces {
+		prefix, err := netip.ParsePrefix(ia.String())
+		ip := prefix.Addr()
+		if err != nil || ip.IsLinkLocalUnicast() || (v4only && !ip.Is4()) {
+			continue // a link-local address needs a zone the relay refuses
+		}
+		hosts = append(hosts, netip.AddrPortFrom(ip, ap.Port()).String())
+	}
+	return hosts
 }

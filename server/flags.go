@@ -24,6 +24,7 @@ type config struct {
 	streamCount    int
 	streamMaxDelay time.Duration
 	relayAllow     []string
+	hosts          []string
 	maxBody        int64
 	trustProxy     []netip.Prefix
 }
@@ -74,7 +75,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := config{coursePorts: defaultCoursePorts}
 	fs := flag.NewFlagSet("wirebook", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for the lesson page and every endpoint")
+	fs.Usage = func() { usage(fs) }
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for the lesson page and every endpoint (0.0.0.0:2500 for a class on the LAN)")
 	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
 	fs.StringVar(&cfg.lesson, "lesson", "", "Markdown lesson `file` to serve (default: the embedded lesson)")
@@ -83,11 +85,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting")
 	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) the wire transport may reach (default: wirebook's own listeners only)")
+	hosts := fs.String("hosts", "", "comma-separated host `names` students use to reach this machine, besides localhost and its IP addresses (e.g. teacher.local); other Host headers get 421, which stops DNS rebinding")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
 	trustProxy := fs.String("trust-proxy", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For names the client (default: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
+	cfg.hosts = splitList(*hosts)
 	var err error
 	if cfg.relayAllow, err = relay.ParseHosts(*relayAllow); err != nil {
 		return config{}, fmt.Errorf("-relay-allow: %w", err)
@@ -108,4 +112,40 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("-max-body %d: want a positive size", cfg.maxBody)
 	}
 	return cfg, nil
+}
+
+// usage is what -h prints: what wirebook is, how to call it, every flag,
+// and the two ways a teacher starts it.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, `wirebook serves an HTTP course: a lesson page whose request cells a student runs, and every endpoint they call.
+
+Usage:
+  wirebook [flags]
+
+Then open http://127.0.0.1:2500/ (or the -addr you gave).
+
+Flags:
+`)
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+Examples:
+  # A lecture on the classroom LAN: students open http://<this machine's LAN IP>:2500/
+  # (give your own users: the demo user's password is printed in the course)
+  wirebook -addr 0.0.0.0:2500 -users class-users.txt -hosts teacher.local
+
+  # Your own lesson and folder of files, with the course's ports for its notebook
+  wirebook -lesson lessons/http.md -files lessons/site -course-ports
+`)
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -256,7 +256,7 @@ func (s *siege) check(t *testing.T, what string, r reply) {
 
 // testHost is the Host every raw request names; a WebSocket handshake's
 // Origin must match it.
-const testHost = "wirebook.test"
+const testHost = "localhost"
 
 // rawGet is a GET request as a client would send it: Host, then headers
 // ("Name: value" each), then Connection: close.
@@ -816,38 +816,38 @@ var malformedRequests = []struct {
 	req  string
 	want int
 }{
-	{"NUL in the method", "GE\x00T / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a method with a space", "G T / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a method with a slash", "GET/ / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"HTTP/9.9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505},
-	{"HTTP/2.0 as text", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
-	{"HTTP/0.9", "GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505},
-	{"a version that is not one", "GET / HTTP/x.y\r\nHost: x\r\n\r\n", 400},
-	{"no version", "GET /\r\nHost: x\r\n\r\n", 400},
+	{"NUL in the method", "GE\x00T / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a method with a space", "G T / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a method with a slash", "GET/ / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"HTTP/9.9", "GET / HTTP/9.9\r\nHost: localhost\r\n\r\n", 505},
+	{"HTTP/2.0 as text", "GET / HTTP/2.0\r\nHost: localhost\r\n\r\n", 505},
+	{"HTTP/0.9", "GET / HTTP/0.9\r\nHost: localhost\r\n\r\n", 505},
+	{"a version that is not one", "GET / HTTP/x.y\r\nHost: localhost\r\n\r\n", 400},
+	{"no version", "GET /\r\nHost: localhost\r\n\r\n", 400},
 	{"a bare method", "GET\r\n\r\n", 400},
-	{"two spaces in the request line", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"bad percent-encoding", "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a lone percent sign", "GET /% HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"NUL in the path", "GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a control byte in the path", "GET /a\x01b HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"DEL in the path", "GET /a\x7fb HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a header line without a colon", "GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", 400},
+	{"two spaces in the request line", "GET  / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"bad percent-encoding", "GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a lone percent sign", "GET /% HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"NUL in the path", "GET /a\x00b HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a control byte in the path", "GET /a\x01b HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"DEL in the path", "GET /a\x7fb HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a header line without a colon", "GET / HTTP/1.1\r\nHost: localhost\r\nno colon here\r\n\r\n", 400},
 	{"a space before the colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
-	{"a header name that is not a token", "GET / HTTP/1.1\r\nHost: x\r\nX<y>: 1\r\n\r\n", 400},
-	{"NUL in a header value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", 400},
-	{"a bare CR in a header value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400},
+	{"a header name that is not a token", "GET / HTTP/1.1\r\nHost: localhost\r\nX<y>: 1\r\n\r\n", 400},
+	{"NUL in a header value", "GET / HTTP/1.1\r\nHost: localhost\r\nX-A: a\x00b\r\n\r\n", 400},
+	{"a bare CR in a header value", "GET / HTTP/1.1\r\nHost: localhost\r\nX-A: a\rb\r\n\r\n", 400},
 	{"no Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400},
-	{"two Host headers", "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400},
+	{"two Host headers", "GET / HTTP/1.1\r\nHost: localhost\r\nHost: y\r\n\r\n", 400},
 	{"a Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
 	{"a Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
-	{"a Content-Length that is not a number", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400},
-	{"a negative Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400},
-	{"two different Content-Lengths", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},
-	{"an unknown transfer coding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
-	{"an unknown Expect", "GET / HTTP/1.1\r\nHost: x\r\nExpect: the-unexpected\r\n\r\n", 417},
-	{"a line folded into the request line", "GET /\r\n HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"leading empty lines", "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a huge request line", "GET /" + strings.Repeat("x", 64<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n", 431},
+	{"a Content-Length that is not a number", "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n", 400},
+	{"a negative Content-Length", "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n", 400},
+	{"two different Content-Lengths", "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},
+	{"an unknown transfer coding", "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
+	{"an unknown Expect", "GET / HTTP/1.1\r\nHost: localhost\r\nExpect: the-unexpected\r\n\r\n", 417},
+	{"a line folded into the request line", "GET /\r\n HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"leading empty lines", "\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a huge request line", "GET /" + strings.Repeat("x", 64<<10) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 431},
 	{"binary garbage line", "\xff\xfe\xfd\r\n\r\n", 400},
 }
 
@@ -857,32 +857,35 @@ var routedRequests = []struct {
 	req  string
 	want int
 }{
-	{"invalid UTF-8 in the path to the echo", "GET /echo/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-	{"invalid UTF-8 in the query to the echo", "GET /echo/a?b=\xff HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-	{"invalid UTF-8 in the path to the file server", "GET /files/\xff HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"encoded invalid UTF-8 to the file server", "GET /files/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"invalid UTF-8 in /json's query", "GET /json?a=%ff HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-	{"invalid UTF-8 as a greeting language", "GET /greeting?lang=%ff HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"invalid UTF-8 as a student's name", "GET /greeting HTTP/1.1\r\nHost: x\r\nX-INE-Student: \xff\xfe\r\n\r\n", 200},
-	{"a query that does not parse, to /json", "GET /json?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a query with a semicolon, to /json", "GET /json?a=1;b=2 HTTP/1.1\r\nHost: x\r\n\r\n", 400},
-	{"a form that does not parse", "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\na=%zz", 400},
-	{"a multipart form without its boundary", "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\nContent-Length: 3\r\n\r\nabc", 400},
-	{"a multipart form cut short", "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: 12\r\n\r\n--B\r\nabc\r\n\r\n", 400},
-	{"a chunk size that is not hex", "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n", 400},
-	{"an unknown method", "FOO /hello HTTP/1.1\r\nHost: x\r\n\r\n", 405},
-	{"a lower-case method", "get /hello HTTP/1.1\r\nHost: x\r\n\r\n", 405},
-	{"a very long method", strings.Repeat("M", 8000) + " /hello HTTP/1.1\r\nHost: x\r\n\r\n", 405},
-	{"TRACE", "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", 405},
+	{"invalid UTF-8 in the path to the echo", "GET /echo/\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n", 200},
+	{"invalid UTF-8 in the query to the echo", "GET /echo/a?b=\xff HTTP/1.1\r\nHost: localhost\r\n\r\n", 200},
+	{"invalid UTF-8 in the path to the file server", "GET /files/\xff HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"encoded invalid UTF-8 to the file server", "GET /files/%ff%fe HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"invalid UTF-8 in /json's query", "GET /json?a=%ff HTTP/1.1\r\nHost: localhost\r\n\r\n", 200},
+	{"invalid UTF-8 as a greeting language", "GET /greeting?lang=%ff HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"invalid UTF-8 as a student's name", "GET /greeting HTTP/1.1\r\nHost: localhost\r\nX-INE-Student: \xff\xfe\r\n\r\n", 200},
+	{"a query that does not parse, to /json", "GET /json?a=%zz HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a query with a semicolon, to /json", "GET /json?a=1;b=2 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400},
+	{"a form that does not parse", "POST /json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\na=%zz", 400},
+	{"a multipart form without its boundary", "POST /json HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data\r\nContent-Length: 3\r\n\r\nabc", 400},
+	{"a multipart form cut short", "POST /json HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: 12\r\n\r\n--B\r\nabc\r\n\r\n", 400},
+	{"a chunk size that is not hex", "POST /json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n", 400},
+	{"an unknown method", "FOO /hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 405},
+	{"a lower-case method", "get /hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 405},
+	{"a very long method", strings.Repeat("M", 8000) + " /hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 405},
+	{"TRACE", "TRACE / HTTP/1.1\r\nHost: localhost\r\n\r\n", 405},
 	{"CONNECT in authority form", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n", 405},
-	{"the asterisk form with GET", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 404},
-	{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 200},
+	{"the asterisk form with GET", "GET * HTTP/1.1\r\nHost: localhost\r\n\r\n", 404},
+	{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n", 200},
 	{"the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 405},
-	{"an absolute URI for another host", "GET http://evil.example/hello HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-	{"an absolute URI with another scheme", "GET ftp://x/hello HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-	{"a folded header (obs-fold) is joined with a space", "GET /echo/fold HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n", 200},
-	{"bare LF line ends", "GET /hello HTTP/1.1\nHost: x\n\n", 200},
-	{"both Content-Length and chunked", "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 200},
+	// The absolute form's authority overrides Host (RFC 9112 §3.2.2), so
+	// it must name wirebook too: evil.example is DNS rebinding's Host.
+	{"an absolute URI for another host", "GET http://evil.example/hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 421},
+	{"an absolute URI with another scheme", "GET ftp://x/hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 421},
+	{"an absolute URI for wirebook", "GET http://localhost/hello HTTP/1.1\r\nHost: localhost\r\n\r\n", 200},
+	{"a folded header (obs-fold) is joined with a space", "GET /echo/fold HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n\r\n", 200},
+	{"bare LF line ends", "GET /hello HTTP/1.1\nHost: localhost\n\n", 200},
+	{"both Content-Length and chunked", "POST /json HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 200},
 	{"HTTP/1.0 without Host", "GET /hello HTTP/1.0\r\n\r\n", 200},
 }
 
@@ -1003,9 +1006,10 @@ func (s *siege) wsHandshakes(t *testing.T) {
 				{"an opaque Origin", []string{"Origin: null"}, 403},
 				{"an Origin that is not a URL", []string{"Origin: ::::"}, 403},
 				{"the page's own Origin", []string{"Origin: http://" + testHost}, 101},
-				// A page always sends Origin; without one the client is a
-				// program, which no browser can be tricked into being.
-				{"no Origin", nil, 101},
+				// A page always sends Origin. A program need not, but
+				// an upgrade that says nothing would pass the Origin
+				// check by silence, so it is refused.
+				{"no Origin", nil, 403},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) { s.expectUpgrade(t, wsHandshake(path, tt.headers...), tt.want) })
@@ -1015,9 +1019,9 @@ func (s *siege) wsHandshakes(t *testing.T) {
 				req  string
 				want int
 			}{
-				{"no Sec-WebSocket-Key", rawReq("GET", path, "", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13"), 400},
-				{"an old protocol version", rawReq("GET", path, "", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: "+wsKey, "Sec-WebSocket-Version: 8"), 400},
-				{"an upgrade to something else", rawReq("GET", path, "", "Upgrade: h2c", "Connection: Upgrade"), 426},
+				{"no Sec-WebSocket-Key", rawReq("GET", path, "", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Origin: http://"+testHost), 400},
+				{"an old protocol version", rawReq("GET", path, "", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: "+wsKey, "Sec-WebSocket-Version: 8", "Origin: http://"+testHost), 400},
+				{"an upgrade to something else", rawReq("GET", path, "", "Upgrade: h2c", "Connection: Upgrade", "Origin: http://"+testHost), 426},
 				{"a plain GET", rawGet(path), 426},
 				{"a POST with the upgrade headers", strings.Replace(wsHandshake(path), "GET", "POST", 1), 405},
 			}
@@ -1383,8 +1387,8 @@ func (s *siege) halfOpen(t *testing.T) {
 	starts := []string{
 		"",         // connect and say nothing
 		"GET /hel", // half a request line
-		"GET /ws/relay HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n", // half a handshake
-		"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",                // a TLS ClientHello to a plain port
+		"GET /ws/relay HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n", // half a handshake
+		"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",                        // a TLS ClientHello to a plain port
 	}
 	conns := make([]net.Conn, 0, n)
 	defer func() {

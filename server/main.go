@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,9 +16,26 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "wirebook:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// errUsage marks a mistake in the command line, which exits 2 as the flag
+// package's own errors do; -h is flag.ErrHelp, which exits 0.
+type errUsage struct{ error }
+
+// exitCode is 0 for success and for -h, 2 for a mistake in the command
+// line (as the flag package's own errors), 1 for anything else.
+func exitCode(err error, stderr io.Writer) int {
+	var bad errUsage
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &bad):
+		fmt.Fprintln(stderr, "wirebook:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "wirebook:", err)
+		return 1
 	}
 }
 
@@ -24,8 +43,11 @@ func main() {
 // by cancelling ctx.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
-	if err != nil {
+	if errors.Is(err, flag.ErrHelp) {
 		return err
+	}
+	if err != nil {
+		return errUsage{err}
 	}
 	app, err := newApp(cfg, stdout)
 	if err != nil {

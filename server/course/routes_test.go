@@ -2,47 +2,9 @@ package course
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/go-chi/chi/v5"
 )
-
-func TestMethodNotAllowed(t *testing.T) {
-	t.Parallel()
-	c := New()
-	appURL, appClient := serve(t, c.App())
-	secureURL, secureClient := serve(t, c.Secure())
-
-	tests := []struct {
-		name      string
-		client    *http.Client
-		method    string
-		url       string
-		wantAllow string
-	}{
-		{"POST /hello", appClient, http.MethodPost, appURL + "/hello", "GET, HEAD"},
-		{"PUT /greeting", appClient, http.MethodPut, appURL + "/greeting", "GET, HEAD"},
-		{"DELETE /stream", appClient, http.MethodDelete, appURL + "/stream", "GET, HEAD"},
-		{"POST /redirect", appClient, http.MethodPost, appURL + "/redirect", "GET, HEAD"},
-		{"POST /notfound is still a 405, as in Flask", appClient, http.MethodPost, appURL + "/notfound", "GET, HEAD"},
-		{"DELETE /json", appClient, http.MethodDelete, appURL + "/json", "GET, HEAD, POST, PUT"},
-		{"PATCH /json", appClient, http.MethodPatch, appURL + "/json", "GET, HEAD, POST, PUT"},
-		{"OPTIONS /json", appClient, http.MethodOptions, appURL + "/json", "GET, HEAD, POST, PUT"},
-		{"POST /secure", secureClient, http.MethodPost, secureURL + "/secure", "GET, HEAD"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name+" is a 405", func(t *testing.T) {
-			t.Parallel()
-			resp, body := do(t, tt.client, tt.method, tt.url, nil, strings.NewReader("name=David"))
-			wantStatus(t, resp, http.StatusMethodNotAllowed)
-			wantHeader(t, resp, "Allow", tt.wantAllow)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
-			wantContains(t, body, "<title>405 Method Not Allowed</title>", tt.wantAllow)
-		})
-	}
-}
 
 func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
 	t.Parallel()
@@ -69,40 +31,6 @@ func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
 			}
 		})
 	}
-}
-
-// Mount puts the whole surface of both course apps on one router, as
-// wirebook's main address needs, and leaves the router's 404 to its owner.
-func TestMount(t *testing.T) {
-	t.Parallel()
-	r := chi.NewRouter()
-	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "owner's 404", http.StatusNotFound) })
-	New(WithStreamCount(1), WithStreamMaxDelay(0)).Mount(r)
-	url, c := serve(t, r)
-
-	for path, want := range map[string]int{
-		"/hello":    http.StatusOK,
-		"/greeting": http.StatusOK,
-		"/stream":   http.StatusOK,
-		"/redirect": http.StatusMovedPermanently,
-		"/notfound": http.StatusNotFound,
-		"/json":     http.StatusOK,
-		"/secure":   http.StatusUnauthorized,
-	} {
-		t.Run(path, func(t *testing.T) {
-			t.Parallel()
-			resp, _ := get(t, c, url+path)
-			wantStatus(t, resp, want)
-		})
-	}
-	t.Run("other paths keep the owner's 404", func(t *testing.T) {
-		t.Parallel()
-		resp, body := get(t, c, url+"/elsewhere")
-		wantStatus(t, resp, http.StatusNotFound)
-		if body != "owner's 404\n" {
-			t.Errorf("body = %q", body)
-		}
-	})
 }
 
 func TestOptionsClamp(t *testing.T) {

@@ -84,11 +84,6 @@ var contentTypes = map[string]string{
 
 //wirebook:snippet /files/
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		respond.Error(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed here: the file server only answers GET and HEAD.")
-		return
-	}
 	name, wantDir, err := fileName(r)
 	if err != nil {
 		respond.Error(w, r, http.StatusBadRequest, err.Error())

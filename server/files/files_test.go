@@ -310,29 +310,6 @@ func TestMissingIsAnEscapedHTML404(t *testing.T) {
 	}
 }
 
-func TestOnlyGetAndHeadAreAllowed(t *testing.T) {
-	t.Parallel()
-	srv, c := sampleServer(t)
-	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions, "BREW"} {
-		t.Run(method+" is a 405", func(t *testing.T) {
-			t.Parallel()
-			resp, body := do(t, c, method, srv.URL+"/greetings.txt", nil)
-			if resp.StatusCode != http.StatusMethodNotAllowed {
-				t.Fatalf("status %d, want 405", resp.StatusCode)
-			}
-			if got := resp.Header.Get("Allow"); got != "GET, HEAD" {
-				t.Errorf("Allow %q", got)
-			}
-			if got := resp.Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
-				t.Errorf("Content-Type %q", got)
-			}
-			if !strings.Contains(body, method) {
-				t.Errorf("body does not name %s:\n%s", method, body)
-			}
-		})
-	}
-}
-
 func TestFolderWithoutSlashRedirects(t *testing.T) {
 	t.Parallel()
 	log, _ := testLogger()

@@ -16,9 +16,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -74,6 +74,7 @@ type config struct {
 	log      *slog.Logger
 	snippets func(path string) (Snippet, bool)
 	assetURL func(name string) string
+	mounts   map[int]string // course port → path prefix on the main address
 }
 
 // Option configures New.
@@ -93,6 +94,13 @@ func WithSnippets(lookup func(path string) (Snippet, bool)) Option {
 // ("/static/app.3f2a9c1e0b7d.css"), which Static serves as immutable.
 func WithAssetURL(f func(name string) string) Option { return func(c *config) { c.assetURL = f } }
 
+// WithCoursePorts says which course ports are served under a prefix on the
+// main address (the file server's port under "/files", the echo's under
+// "/echo"), so a cell that calls such a port directly, as the course's
+// notebook did, is shown beside the code that answers it. The default is
+// the course's own ports, 2503 and 2504.
+func WithCoursePorts(mounts map[int]string) Option { return func(c *config) { c.mounts = mounts } }
+
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
 // static's dist folder (web/cmd/precompress). A missing client or missing
@@ -101,6 +109,7 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	c := config{
 		log:      slog.Default(),
 		snippets: defaultSnippets,
+		mounts:   map[int]string{2503: "/files", 2504: "/echo"},
 	}
 	for _, o := range opts {
 		o(&c)
@@ -222,7 +231,7 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
 		}
-		if s, ok := c.snippets(routePath(cell.Request.Target)); ok && !shown[s.Route] {
+		if s, ok := c.snippets(routePath(cell.Request.Target, c.mounts)); ok && !shown[s.Route] {
 			shown[s.Route] = true
 			cv.Snippet = &templates.SnippetView{Route: s.Route, File: s.File, Line: s.Line, HTML: s.HTML}
 		}
@@ -231,10 +240,9 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 	return v
 }
 
-// routePath is the path on the main address that serves target. A cell may
-// call a course port directly, as the notebook did; the file server (2503)
-// and the request echo (2504) are mounted under /files and /echo there.
-func routePath(target string) string {
+// routePath is the path on the main address that serves target: its own
+// path, under the prefix mounts gives for its port, if any.
+func routePath(target string, mounts map[int]string) string {
 	u, err := url.Parse(target)
 	if err != nil {
 		return ""
@@ -246,14 +254,8 @@ func routePath(target string) string {
 	if u.Host == "" {
 		return p
 	}
-	_, port, _ := net.SplitHostPort(u.Host)
-	switch port {
-	case "2503":
-		return "/files" + p
-	case "2504":
-		return "/echo" + p
-	}
-	return p
+	port, _ := strconv.Atoi(u.Port())
+	return mounts[port] + p
 }
 
 // checkScripts refuses a page that would run anything but the client: a
@@ -296,14 +298,9 @@ func checkScripts(page []byte, ours []string) error {
 	}
 }
 
-// ServeHTTP answers GET and HEAD with the page, brotli or gzip if the
+// ServeHTTP answers with the page (routes.go admits GET and HEAD), brotli or gzip if the
 // browser accepts it; If-None-Match with its ETag is a 304.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		respond.Error(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed on the lesson page.")
-		return
-	}
 	h.page.ServeHTTP(w, r)
 }
 
@@ -314,11 +311,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // precompressed files in it are listed or served on their own.
 func (h *Handler) Static() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			respond.Error(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed on a static file.")
-			return
-		}
 		name, _ := strings.CutPrefix(r.URL.Path, "/static/")
 		if f, ok := h.static.File(name); ok {
 			f.ServeHTTP(w, r)

@@ -311,14 +311,6 @@ func TestPageETagAnd304(t *testing.T) {
 			t.Errorf("two renders of one lesson differ: %s vs %s", again, tag)
 		}
 	})
-	t.Run("POST is a 405 naming GET", func(t *testing.T) {
-		t.Parallel()
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", nil))
-		if w.Code != http.StatusMethodNotAllowed || !strings.Contains(w.Header().Get("Allow"), "GET") {
-			t.Errorf("POST / = %d, Allow %q", w.Code, w.Header().Get("Allow"))
-		}
-	})
 }
 
 func TestMissingClientIsSaidNotFatal(t *testing.T) {

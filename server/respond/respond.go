@@ -5,7 +5,9 @@ package respond
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -34,4 +36,22 @@ func Text(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
+}
+
+// Allow passes the listed methods to h and answers any other with 405, an
+// Allow header naming them (RFC 9110 §15.5.6 requires it) and the error
+// page. It is the one method guard: routes.go wraps every route in it, so no
+// router's own 405 (chi's lists methods on separate Allow lines, or none once
+// its handler is replaced) is ever seen.
+func Allow(h http.Handler, methods ...string) http.Handler {
+	allowed := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(methods, r.Method) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Allow", allowed)
+		Error(w, r, http.StatusMethodNotAllowed,
+			"The method "+r.Method+" is not allowed for "+r.URL.Path+"; use "+allowed+".")
+	})
 }
