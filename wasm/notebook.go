@@ -322,6 +322,7 @@ func (c *cell) sendBoth(r *run) string {
 func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, into js.Value) render.Side {
 	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
 	v.out.BlobURL = c.blobURL
+	v.out.Label = "cell " + itoa(c.index+1) + ": " + req.Method + " " + req.Target
 	start := dom.Now()
 	err := t.Send(r.stop, req, url, v)
 	var side render.Side
