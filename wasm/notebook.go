@@ -311,7 +311,7 @@ func (c *cell) sendBoth(r *run) string {
 		}()
 	}
 	wg.Wait()
-	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1]))))
+	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1], js.Global().Get("location").Get("origin").String()))))
 	if sides[0].Err != "" || sides[1].Err != "" {
 		return "error"
 	}
