@@ -221,6 +221,7 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Text:      cell.Text,
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
+			Socket:    strings.HasPrefix(routePath(cell.Request.Target), "/ws/"),
 		}
 		if s, ok := c.snippets(routePath(cell.Request.Target)); ok && !shown[s.Route] {
 			shown[s.Route] = true

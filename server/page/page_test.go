@@ -189,6 +189,32 @@ func TestCellOptionsReachTheDOM(t *testing.T) {
 	}
 }
 
+// A WebSocket cell runs one way only, through the browser's WebSocket: a
+// wire/browser switch or a Compare button there would do nothing.
+func TestSocketCellsOfferNoTransportChoice(t *testing.T) {
+	t.Parallel()
+	l := parseLesson(t, "# Sockets\n\n```http\nGET /ws/stream\n```\n\n```http\nGET /hello\n```\n")
+	h, err := New(l, staticFS(true), WithLogger(quietLog()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := document(t, h)
+	for _, row := range []struct {
+		cell  string
+		offer bool
+	}{{"#cell-1", false}, {"#cell-2", true}} {
+		c := doc.Find(row.cell)
+		for _, sel := range []string{"[data-transport-choice]", "[data-compare]"} {
+			if got := c.Find(sel).Length() > 0; got != row.offer {
+				t.Errorf("%s (%s) has %s: %v, want %v", row.cell, c.Find("textarea").Text(), sel, got, row.offer)
+			}
+		}
+		if c.Find("[data-run]").Length() != 1 {
+			t.Errorf("%s lost its Run button", row.cell)
+		}
+	}
+}
+
 func TestProseIsOnThePageAndLessonScriptsAreNot(t *testing.T) {
 	t.Parallel()
 	doc := document(t, newHandler(t, true))
