@@ -215,6 +215,33 @@ func TestSocketCellsOfferNoTransportChoice(t *testing.T) {
 	}
 }
 
+// A screen reader hears a run through one polite live region the client
+// fills with a short summary, not through outputs read out as they fill.
+func TestOneLiveRegionAndAudiblePrompts(t *testing.T) {
+	t.Parallel()
+	doc := document(t, newHandler(t, true))
+	live := doc.Find("[aria-live], [role=status], [role=alert], [role=log]").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		// The page's other status lines: the start-up note and each cell's "Copied".
+		_, note := s.Attr("data-client-note")
+		_, copied := s.Attr("data-copy-status")
+		return !note && !copied
+	})
+	if live.Length() != 1 || !live.Is("[data-announce]") {
+		t.Errorf("%d live regions besides the notes, want the one [data-announce]", live.Length())
+	}
+	if v, _ := live.Attr("aria-live"); v != "polite" {
+		t.Errorf("[data-announce] aria-live = %q, want polite", v)
+	}
+	doc.Find("[data-cell]").Each(func(i int, c *goquery.Selection) {
+		if c.Find("[data-outputs][aria-live], [data-outputs][role]").Length() > 0 {
+			t.Errorf("cell %d's outputs are read out as they fill", i+1)
+		}
+		if _, hidden := c.Find("[data-count]").Attr("aria-hidden"); hidden {
+			t.Errorf("cell %d's prompt (In [*] while it runs) is hidden from screen readers", i+1)
+		}
+	})
+}
+
 func TestProseIsOnThePageAndLessonScriptsAreNot(t *testing.T) {
 	t.Parallel()
 	doc := document(t, newHandler(t, true))

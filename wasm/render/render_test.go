@@ -520,3 +520,24 @@ func TestJSONView(t *testing.T) {
 		t.Errorf("the array summary counts %q", got)
 	}
 }
+
+func TestAnnouncementIsShort(t *testing.T) {
+	t.Parallel()
+	ok := Shown{Via: "wire", Status: "200 OK", Time: "1.2 ms", Size: "5 bytes"}
+	rows := []struct {
+		name  string
+		state string
+		outs  []Shown
+		want  string
+	}{
+		{"a run says status, time and size, never headers or body", "done", []Shown{ok}, "Cell 3: 200 OK, 1.2 ms, 5 bytes."},
+		{"a compare names each side", "error", []Shown{ok, {Via: "browser", Status: "404 Not Found", Time: "…", Size: "…"}},
+			"Cell 3: the server (wire) 200 OK, 1.2 ms, 5 bytes; browser fetch 404 Not Found; ended with an error."},
+		{"a run with no answer says it failed", "error", nil, "Cell 3: error."},
+	}
+	for _, row := range rows {
+		if got := Announcement(3, row.state, row.outs); got != row.want {
+			t.Errorf("%s: %q, want %q", row.name, got, row.want)
+		}
+	}
+}
