@@ -40,6 +40,7 @@ const (
 	bootFile     = "boot.js"
 	cssFile      = "app.css"
 	highlightCSS = "highlight.css"
+	iconFile     = "favicon.ico"
 )
 
 // ClientMissing is what the log and the page say when app.wasm is absent.
@@ -136,6 +137,9 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	v.ClientBuilt = h.clientBuilt
 	if has(highlightCSS) {
 		v.Assets.HighlightCSS = c.assetURL(highlightCSS)
+	}
+	if has(iconFile) {
+		v.Assets.Icon = c.assetURL(iconFile)
 	}
 	var b bytes.Buffer
 	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
@@ -335,6 +339,26 @@ func (h *Handler) Static() http.Handler {
 			msg = "This version of " + name + " is gone: the server has restarted with a new one. Reload the page."
 		}
 		respond.Error(w, r, http.StatusNotFound, msg)
+	})
+}
+
+// Favicon serves the page's icon for a route at /favicon.ico, where a
+// browser looks when a page names none (a file listing, an error page);
+// the lesson page links it by its hashed name. Without it every such visit
+// logs a 404.
+func (h *Handler) Favicon() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			respond.Error(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed on the icon.")
+			return
+		}
+		f, ok := h.static.File(iconFile)
+		if !ok {
+			respond.Error(w, r, http.StatusNotFound, "No icon: the static files lack "+iconFile+".")
+			return
+		}
+		f.ServeHTTP(w, r)
 	})
 }
 

@@ -77,6 +77,7 @@ func staticFS(withClient bool) fstest.MapFS {
 		"app.css":       {Data: []byte("body{}")},
 		"boot.js":       {Data: []byte("/* boot */")},
 		"highlight.css": {Data: []byte(".chroma{}")},
+		"favicon.ico":   {Data: []byte("\x00\x00\x01\x00 an icon")},
 	}
 	if withClient {
 		fsys["app.wasm"] = &fstest.MapFile{Data: []byte("\x00asm\x01\x00\x00\x00")}
@@ -448,6 +449,35 @@ func TestStaticFiles(t *testing.T) {
 	}
 }
 
+// A browser asks for /favicon.ico unless the page names an icon: the page
+// names its hashed one, and /favicon.ico answers for the pages that do not.
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, true)
+	href, _ := document(t, h).Find(`head link[rel="icon"]`).Attr("href")
+	if href != hashedURL("favicon.ico") {
+		t.Errorf("icon link = %q, want %q", href, hashedURL("favicon.ico"))
+	}
+	want := string(staticFS(true)["favicon.ico"].Data)
+	for _, row := range []struct {
+		name string
+		h    http.Handler
+		path string
+	}{{"the hashed name the page links", h.Static(), href}, {"the name browsers guess", h.Favicon(), "/favicon.ico"}} {
+		resp := get(t, row.h, row.path)
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/x-icon" || string(b) != want {
+			t.Errorf("%s: %d %q %q, want the icon", row.name, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+	}
+	r := httptest.NewRequest(http.MethodPost, "/favicon.ico", nil)
+	w := httptest.NewRecorder()
+	h.Favicon().ServeHTTP(w, r)
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /favicon.ico = %d, Allow %q", w.Code, w.Header().Get("Allow"))
+	}
+}
+
 func TestSnippetShownOncePerRoute(t *testing.T) {
 	t.Parallel()
 	var asked []string
@@ -539,7 +569,7 @@ func TestPageLinksOnlyHashedImmutableFiles(t *testing.T) {
 			}
 		}
 	})
-	want := []string{hashedURL("app.css"), hashedURL("highlight.css"), hashedURL("app.wasm"), hashedURL("wasm_exec.js"), hashedURL("boot.js"), hashedURL("app.wasm")}
+	want := []string{hashedURL("app.css"), hashedURL("favicon.ico"), hashedURL("highlight.css"), hashedURL("app.wasm"), hashedURL("wasm_exec.js"), hashedURL("boot.js"), hashedURL("app.wasm")}
 	if !slices.Equal(urls, want) {
 		t.Fatalf("the page loads %q, want %q", urls, want)
 	}
