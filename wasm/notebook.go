@@ -241,20 +241,17 @@ func (c *cell) exec(work func(r *run) string) {
 	dom.SetAttr(c.el, "data-state", state)
 }
 
-// shown reads back the status line of each output the run left.
-func (c *cell) shown() []render.Shown {
-	var outs []render.Shown
-	for _, o := range dom.QueryAll(c.outputs, "[data-output]") {
-		part := func(sel string) string {
-			if el, ok := dom.Query(o, sel); ok {
-				return el.Get("textContent").String()
-			}
-			return ""
+// shown reads back the status line (status, time, size) of each output the
+// run left, the line around its [data-status], joined by "; ".
+func (c *cell) shown() string {
+	lines := ""
+	for _, s := range dom.QueryAll(c.outputs, "[data-status]") {
+		if lines != "" {
+			lines += "; "
 		}
-		outs = append(outs, render.Shown{Via: dom.Attr(o, "data-via"), Status: part("[data-status]"),
-			Time: part("[data-time]"), Size: part("[data-size]")})
+		lines += s.Get("parentNode").Get("textContent").String()
 	}
-	return outs
+	return lines
 }
 
 // halt stops the run in flight, if any, without waiting for it to end.

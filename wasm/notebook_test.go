@@ -233,7 +233,7 @@ func TestRunIsAnnouncedInShort(t *testing.T) {
 	if dom.HasAttr(cell, "aria-busy") {
 		t.Error("aria-busy outlived the run")
 	}
-	if got, want := text(live), "Cell 1: 200 OK, "; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ", 14 bytes.") {
+	if got, want := text(live), "Cell 1: 200 OK "; !strings.HasPrefix(got, want) || !strings.Contains(got, " 14 bytes via ") {
 		t.Errorf("announced %q, want %q… with time and size", got, want)
 	}
 

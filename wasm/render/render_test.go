@@ -523,20 +523,20 @@ func TestJSONView(t *testing.T) {
 
 func TestAnnouncementIsShort(t *testing.T) {
 	t.Parallel()
-	ok := Shown{Via: "wire", Status: "200 OK", Time: "1.2 ms", Size: "5 bytes"}
+	const ok = "HTTP/1.1 200 OK 1.2 ms 5 bytes via the server (wire)"
 	rows := []struct {
 		name  string
 		state string
-		outs  []Shown
+		shown string
 		want  string
 	}{
-		{"a run says status, time and size, never headers or body", "done", []Shown{ok}, "Cell 3: 200 OK, 1.2 ms, 5 bytes."},
-		{"a compare names each side", "error", []Shown{ok, {Via: "browser", Status: "404 Not Found", Time: "…", Size: "…"}},
-			"Cell 3: the server (wire) 200 OK, 1.2 ms, 5 bytes; browser fetch 404 Not Found; ended with an error."},
-		{"a run with no answer says it failed", "error", nil, "Cell 3: error."},
+		{"a run says its status line, never headers or body", "done", ok, "Cell 3: " + ok + "."},
+		{"a compare says both", "error", ok + "; 404 Not Found 2 ms 9 bytes via browser fetch",
+			"Cell 3: " + ok + "; 404 Not Found 2 ms 9 bytes via browser fetch; ended with an error."},
+		{"a run with no answer says it failed", "error", "", "Cell 3: error."},
 	}
 	for _, row := range rows {
-		if got := Announcement(3, row.state, row.outs); got != row.want {
+		if got := Announcement(3, row.state, row.shown); got != row.want {
 			t.Errorf("%s: %q, want %q", row.name, got, row.want)
 		}
 	}
