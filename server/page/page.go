@@ -46,14 +46,6 @@ const (
 // ClientMissing is what the log and the page say when app.wasm is absent.
 const ClientMissing = "client not built: run go tool task build"
 
-// Snippet is the Go source that answers a route, highlighted as HTML.
-type Snippet struct {
-	Route string // "GET /json"
-	File  string // "server/course/json.go"
-	Line  int
-	HTML  string // chroma's output for our own source; written unescaped
-}
-
 // StaticUncompressed is what the log says when static files lack their
 // precompressed forms: they are served, only larger.
 const StaticUncompressed = "static files served without brotli or gzip: run go tool task build"
@@ -73,7 +65,7 @@ type Handler struct {
 
 type config struct {
 	log      *slog.Logger
-	snippets func(path string) (Snippet, bool)
+	snippets func(path string) (web.Snippet, bool)
 	assetURL func(name string) string
 }
 
@@ -85,7 +77,7 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithSnippets looks up the server code for a request path, to show once
 // beside the first cell of each route. The default is web.SnippetFor.
-func WithSnippets(lookup func(path string) (Snippet, bool)) Option {
+func WithSnippets(lookup func(path string) (web.Snippet, bool)) Option {
 	return func(c *config) { c.snippets = lookup }
 }
 
@@ -101,7 +93,7 @@ func WithAssetURL(f func(name string) string) Option { return func(c *config) { 
 func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	c := config{
 		log:      slog.Default(),
-		snippets: defaultSnippets,
+		snippets: web.SnippetFor,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -192,12 +184,6 @@ func compress(b []byte) (br, gz []byte, err error) {
 	return bb.Bytes(), gb.Bytes(), nil
 }
 
-// defaultSnippets is the handler source generated into package web.
-func defaultSnippets(path string) (Snippet, bool) {
-	s, ok := web.SnippetFor(path)
-	return Snippet{Route: s.Route, File: s.File, Line: s.Line, HTML: s.HTML}, ok
-}
-
 // view turns the parsed lesson into what the template shows.
 func view(l *lesson.Lesson, c config) templates.LessonView {
 	v := templates.LessonView{
@@ -229,7 +215,7 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 		}
 		if s, ok := c.snippets(routePath(cell.Request.Target)); ok && !shown[s.Route] {
 			shown[s.Route] = true
-			cv.Snippet = &templates.SnippetView{Route: s.Route, File: s.File, Line: s.Line, HTML: s.HTML}
+			cv.Snippet = &s
 		}
 		v.Blocks = append(v.Blocks, templates.LessonBlock{Cell: cv})
 	}

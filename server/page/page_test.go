@@ -18,6 +18,7 @@ import (
 
 	"wirebook/server/lesson"
 	"wirebook/server/page/assets"
+	"wirebook/web"
 )
 
 const testLesson = `# HTTP Servers
@@ -481,15 +482,15 @@ func TestFavicon(t *testing.T) {
 func TestSnippetShownOncePerRoute(t *testing.T) {
 	t.Parallel()
 	var asked []string
-	lookup := func(path string) (Snippet, bool) {
+	lookup := func(path string) (web.Snippet, bool) {
 		asked = append(asked, path)
 		switch path {
 		case "/json":
-			return Snippet{Route: "/json", File: "server/course/json.go", Line: 12, HTML: `<pre class="chroma"><span class="kd">func</span> JSON()</pre>`}, true
+			return web.Snippet{Route: "/json", File: "server/course/json.go", Line: 12, HTML: `<pre class="chroma"><span class="kd">func</span> JSON()</pre>`}, true
 		case "/files/greetings.txt":
-			return Snippet{Route: "/files/*", File: "server/files/files.go", Line: 40, HTML: `<pre>files</pre>`}, true
+			return web.Snippet{Route: "/files/*", File: "server/files/files.go", Line: 40, HTML: `<pre>files</pre>`}, true
 		}
-		return Snippet{}, false
+		return web.Snippet{}, false
 	}
 	doc := document(t, newHandler(t, true, WithSnippets(lookup)))
 
