@@ -470,15 +470,20 @@ func TestLimits(t *testing.T) {
 // A screen reader lists a page's frames by title: each must say whose it is.
 func TestFrameTitleNamesItsCell(t *testing.T) {
 	t.Parallel()
-	o := NewOutput(false)
-	o.Label = "cell 7: GET /hello"
-	_, _, f := run(o, Head{Status: 200, Headers: hdrs("Content-Type", "text/html")}, "<p>Hello")
-	frame := findTag(f.Body, "iframe")
-	if frame == nil {
-		t.Fatal("no <iframe>")
-	}
-	if got, want := attr(t, frame, "title"), "Response body of cell 7: GET /hello"; got != want {
-		t.Errorf("title = %q, want %q", got, want)
+	for via, want := range map[string]string{
+		"wire":    "Response body of cell 7: GET /hello, via the server (wire)",
+		"browser": "Response body of cell 7: GET /hello, via browser fetch",
+	} {
+		o := NewOutput(false)
+		o.Label = "cell 7: GET /hello"
+		_, _, f := run(o, Head{Status: 200, Via: via, Headers: hdrs("Content-Type", "text/html")}, "<p>Hello")
+		frame := findTag(f.Body, "iframe")
+		if frame == nil {
+			t.Fatal("no <iframe>")
+		}
+		if got := attr(t, frame, "title"); got != want {
+			t.Errorf("title = %q, want %q", got, want)
+		}
 	}
 }
 
