@@ -192,6 +192,37 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		}
 	}
 
+	t.Run("a screen reader can tell the frames apart and hears one short line", func(t *testing.T) {
+		type reading struct {
+			Titles   []string `json:"titles"`
+			Announce string   `json:"announce"`
+			Busy     int      `json:"busy"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`({
+			titles: Array.from(document.querySelectorAll('[data-body] iframe')).map(f => f.title),
+			announce: document.querySelector('[data-announce]').textContent,
+			busy: document.querySelectorAll('[data-cell][aria-busy="true"]').length,
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, title := range got.Titles {
+			if !strings.HasPrefix(title, "Response body of cell ") || seen[title] {
+				t.Errorf("frame title %q: want each to name its own cell (all: %q)", title, got.Titles)
+			}
+			seen[title] = true
+		}
+		if len(got.Titles) < 2 {
+			t.Errorf("%d frames; the lesson has several HTML answers", len(got.Titles))
+		}
+		if !strings.HasPrefix(got.Announce, "Cell ") || len(got.Announce) > 120 {
+			t.Errorf("the live region says %q, want one short line about the last run", got.Announce)
+		}
+		if got.Busy != 0 {
+			t.Errorf("%d cells are still aria-busy after every run ended", got.Busy)
+		}
+	})
 	t.Run("a phone-sized screen needs no sideways scrolling", func(t *testing.T) {
 		// Answers are in: wide tables and bodies must scroll inside their
 		// own boxes, not drag the whole lesson sideways.
@@ -208,6 +239,35 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		saveScreenshot(t, ctx, "lesson-phone.png")
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("a Contents link lands below the sticky header", func(t *testing.T) {
+		link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { window.scrollTo(0, 0);
+			document.querySelector('.toc details').open = true;
+			const a = document.querySelectorAll('.toc a')[3]; a.click(); return a.hash; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx,
+			chromedp.Poll[chromedp.Void](`location.hash === `+strconv.Quote(link), chromedp.WithPollingTimeout(5*time.Second)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		type reading struct {
+			Gap      float64 `json:"gap"`
+			Scrolled float64 `json:"scrolled"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`({
+			gap: document.getElementById(decodeURIComponent(location.hash.slice(1))).getBoundingClientRect().top -
+				document.querySelector('.page-head').getBoundingClientRect().bottom,
+			scrolled: window.scrollY,
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Scrolled == 0 || got.Gap < 0 || got.Gap > 100 {
+			t.Errorf("after following %s the heading is %.0f px below the header's bottom (page scrolled %.0f px), want just below it",
+				link, got.Gap, got.Scrolled)
 		}
 	})
 	t.Run("an edited cell sends the new request", func(t *testing.T) {

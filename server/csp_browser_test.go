@@ -32,7 +32,8 @@ const cspLesson = "# Security headers\n\n" +
 	"```http\nGET /files/evil.html\n```\n\n" +
 	"```http\nGET /files/wirebook.png\n```\n\n" +
 	"```http\nGET /hello?via=wire\n```\n\n" +
-	"```http transport=browser\nGET /hello?via=browser\n```\n"
+	"```http transport=browser\nGET /hello?via=browser\n```\n\n" +
+	"```http\nGET /redirect\n```\n"
 
 // TestContentSecurityPolicyInTheBrowser runs a lesson under the page's real
 // policy in Chromium: the client starts (its scripts, WebAssembly, fetch
@@ -135,6 +136,44 @@ func TestContentSecurityPolicyInTheBrowser(t *testing.T) {
 	if evil.Ran != "" || evil.OnError != "" || evil.Parent != "" {
 		t.Errorf("evil.html ran code in its frame: script %q, onerror %q, parent %q", evil.Ran, evil.OnError, evil.Parent)
 	}
+
+	// fetch follows /redirect's 301 to another origin, which the page's own
+	// connect-src refuses before anything is sent: what the page says must
+	// name that, not CORS.
+	t.Run("Compare on a redirect away names the page's connect-src, not CORS", func(t *testing.T) {
+		const cell = `Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.startsWith('GET /redirect'))`
+		if err := chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](`(`+cell+`).querySelector('[data-compare]').click()`),
+			chromedp.Poll[chromedp.Void](`!!(`+cell+`).querySelector('[data-diff] li')`, chromedp.WithPollingTimeout(30*time.Second)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		type reading struct {
+			Browser string `json:"browser"`
+			Diff    string `json:"diff"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`(() => { const c = `+cell+`;
+			return {browser: (c.querySelector('[data-side="browser"] [data-error]') || {}).textContent || '',
+				diff: c.querySelector('[data-diff]').textContent}; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, said := range []struct{ what, text string }{{"the browser side's error", got.Browser}, {"the diff", got.Diff}} {
+			if !strings.Contains(said.text, "connect-src 'self'") || strings.Contains(said.text, "CORS") {
+				t.Errorf("%s says %q: want the page's connect-src named, and no CORS", said.what, said.text)
+			}
+		}
+		// Chromium's console says why it refused: the message is the truth.
+		deadline := time.Now().Add(10 * time.Second)
+		for !console.has("connect-src") {
+			if time.Now().After(deadline) {
+				t.Fatalf("Chromium logged no connect-src refusal:\n%s", console.text())
+			}
+			if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`true`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }
 
 // consoleLog gathers every console message and browser log entry of a tab.

@@ -32,6 +32,7 @@ func (a *app) mainRoutes() http.Handler {
 
 	own.Handle("/", respond.Allow(a.page, getHead...))
 	own.Handle("/static/*", respond.Allow(a.page.Static(), getHead...))
+	own.Handle("/favicon.ico", respond.Allow(a.page.Favicon(), getHead...))
 	own.Handle("/ws/relay", respond.Allow(guard.RequireOrigin(a.relay), http.MethodGet))
 	own.Handle("/ws/stream", respond.Allow(guard.RequireOrigin(a.wsStream), http.MethodGet))
 

@@ -22,6 +22,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 	}{
 		{"main", "POST", "/", "GET, HEAD"},
 		{"main", "PUT", "/static/app.css", "GET, HEAD"},
+		{"main", "POST", "/favicon.ico", "GET, HEAD"},
 		{"main", "POST", "/ws/relay", "GET"},
 		{"main", "POST", "/ws/stream", "GET"},
 		{"main", "DELETE", "/files/greetings.txt", "GET, HEAD"},

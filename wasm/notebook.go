@@ -20,6 +20,7 @@ type notebook struct {
 	cells      []*cell
 	transports map[string]Transport
 	runAll     js.Value
+	live       js.Value // [data-announce], the page's one polite live region
 
 	mu       sync.Mutex
 	count    int
@@ -34,6 +35,7 @@ func newNotebook(doc js.Value, transports map[string]Transport) *notebook {
 	for i, el := range dom.QueryAll(doc, "[data-cell]") {
 		nb.cells = append(nb.cells, newCell(nb, i, el))
 	}
+	nb.live, _ = dom.Query(doc, "[data-announce]")
 	if b, ok := dom.Query(doc, "[data-run-all]"); ok {
 		nb.runAll = b
 		nb.on(b, "click", func(js.Value) { go nb.runAllCells() })
@@ -64,6 +66,18 @@ func (nb *notebook) close() {
 		r()
 	}
 	nb.removers = nil
+}
+
+// announce has the live region read msg. The same words twice in a row
+// would not be read again, so a repeat differs by a no-break space.
+func (nb *notebook) announce(msg string) {
+	if !nb.live.Truthy() {
+		return
+	}
+	if nb.live.Get("textContent").String() == msg {
+		msg += "\u00a0"
+	}
+	dom.SetText(nb.live, msg)
 }
 
 // next is the next execution count, as Jupyter numbers runs across the page.
@@ -214,12 +228,30 @@ func (c *cell) exec(work func(r *run) string) {
 	n := c.nb.next()
 	c.clear()
 	dom.SetAttr(c.el, "data-state", "running")
+	// A screen reader waits for the output to settle instead of reading
+	// each piece as it is put in.
+	dom.SetAttr(c.el, "aria-busy", "true")
 	c.showStop(true)
 	dom.SetText(c.count, "In [*]:")
 	state := work(r)
 	dom.SetText(c.count, "In ["+itoa(n)+"]:")
 	dom.SetAttr(c.count, "data-count", itoa(n))
+	dom.RemoveAttr(c.el, "aria-busy")
+	c.nb.announce(render.Announcement(c.index+1, state, c.shown()))
 	dom.SetAttr(c.el, "data-state", state)
+}
+
+// shown reads back the status line (status, time, size) of each output the
+// run left, the line around its [data-status], joined by "; ".
+func (c *cell) shown() string {
+	lines := ""
+	for _, s := range dom.QueryAll(c.outputs, "[data-status]") {
+		if lines != "" {
+			lines += "; "
+		}
+		lines += s.Get("parentNode").Get("textContent").String()
+	}
+	return lines
 }
 
 // halt stops the run in flight, if any, without waiting for it to end.
@@ -311,7 +343,7 @@ func (c *cell) sendBoth(r *run) string {
 		}()
 	}
 	wg.Wait()
-	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1]))))
+	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1], js.Global().Get("location").Get("origin").String()))))
 	if sides[0].Err != "" || sides[1].Err != "" {
 		return "error"
 	}
@@ -322,6 +354,7 @@ func (c *cell) sendBoth(r *run) string {
 func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, into js.Value) render.Side {
 	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
 	v.out.BlobURL = c.blobURL
+	v.out.Label = "cell " + itoa(c.index+1) + ": " + req.Method + " " + req.Target
 	start := dom.Now()
 	err := t.Send(r.stop, req, url, v)
 	var side render.Side

@@ -31,6 +31,7 @@ func page(t *testing.T, requests ...string) js.Value {
 
 	body := doc.Get("body")
 	body.Call("appendChild", dom.El("button", []string{"data-run-all", "", "disabled", ""}))
+	body.Call("appendChild", dom.El("p", []string{"data-announce", "", "role", "status"}))
 	for i, text := range requests {
 		id := "cell-" + string(rune('1'+i))
 		attrs := []string{"id", id, "data-cell", "", "data-transport", "wire"}
@@ -205,6 +206,42 @@ func TestRunShowsTheResponseByTheContract(t *testing.T) {
 	}
 	if _, ok := dom.Query(other, "[data-body] details"); !ok {
 		t.Error("the JSON body is not a foldable view")
+	}
+}
+
+// A screen reader hears one short line per run, from the page's one live
+// region, and knows the cell is busy while it runs.
+func TestRunIsAnnouncedInShort(t *testing.T) {
+	doc := page(t, "GET /stream", "GET /down")
+	f := &fake{delay: make(chan struct{})}
+	start(t, f)
+	cell := q(t, doc, "#cell-1")
+	live := q(t, doc, "[data-announce]")
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "the first chunk", func() bool { _, ok := dom.Query(cell, "[data-body] pre"); return ok })
+	if got := dom.Attr(cell, "aria-busy"); got != "true" {
+		t.Errorf("aria-busy = %q while running, want true", got)
+	}
+	if got := text(q(t, cell, "[data-count]")); got != "In [*]:" {
+		t.Errorf("prompt = %q while running", got)
+	}
+	if got := text(live); got != "" {
+		t.Errorf("announced %q before the run ended", got)
+	}
+	close(f.delay)
+	waitFor(t, "the run to finish", state(cell))
+	if dom.HasAttr(cell, "aria-busy") {
+		t.Error("aria-busy outlived the run")
+	}
+	if got, want := text(live), "Cell 1: 200 OK "; !strings.HasPrefix(got, want) || !strings.Contains(got, " 14 bytes via ") {
+		t.Errorf("announced %q, want %q… with time and size", got, want)
+	}
+
+	other := q(t, doc, "#cell-2")
+	q(t, other, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "cell 2", state(other))
+	if got := text(live); got != "Cell 2: error." {
+		t.Errorf("announced %q for a failed fetch, want a short line (the error itself is an alert)", got)
 	}
 }
 

@@ -40,18 +40,11 @@ const (
 	bootFile     = "boot.js"
 	cssFile      = "app.css"
 	highlightCSS = "highlight.css"
+	iconFile     = "favicon.ico"
 )
 
 // ClientMissing is what the log and the page say when app.wasm is absent.
 const ClientMissing = "client not built: run go tool task build"
-
-// Snippet is the Go source that answers a route, highlighted as HTML.
-type Snippet struct {
-	Route string // "GET /json"
-	File  string // "server/course/json.go"
-	Line  int
-	HTML  string // chroma's output for our own source; written unescaped
-}
 
 // StaticUncompressed is what the log says when static files lack their
 // precompressed forms: they are served, only larger.
@@ -72,7 +65,7 @@ type Handler struct {
 
 type config struct {
 	log      *slog.Logger
-	snippets func(path string) (Snippet, bool)
+	snippets func(path string) (web.Snippet, bool)
 	assetURL func(name string) string
 	mounts   map[int]string // course port → path prefix on the main address
 }
@@ -85,7 +78,7 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithSnippets looks up the server code for a request path, to show once
 // beside the first cell of each route. The default is web.SnippetFor.
-func WithSnippets(lookup func(path string) (Snippet, bool)) Option {
+func WithSnippets(lookup func(path string) (web.Snippet, bool)) Option {
 	return func(c *config) { c.snippets = lookup }
 }
 
@@ -108,7 +101,7 @@ func WithCoursePorts(mounts map[int]string) Option { return func(c *config) { c.
 func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	c := config{
 		log:      slog.Default(),
-		snippets: defaultSnippets,
+		snippets: web.SnippetFor,
 		mounts:   map[int]string{2503: "/files", 2504: "/echo"},
 	}
 	for _, o := range opts {
@@ -145,6 +138,9 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	v.ClientBuilt = h.clientBuilt
 	if has(highlightCSS) {
 		v.Assets.HighlightCSS = c.assetURL(highlightCSS)
+	}
+	if has(iconFile) {
+		v.Assets.Icon = c.assetURL(iconFile)
 	}
 	var b bytes.Buffer
 	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
@@ -197,12 +193,6 @@ func compress(b []byte) (br, gz []byte, err error) {
 	return bb.Bytes(), gb.Bytes(), nil
 }
 
-// defaultSnippets is the handler source generated into package web.
-func defaultSnippets(path string) (Snippet, bool) {
-	s, ok := web.SnippetFor(path)
-	return Snippet{Route: s.Route, File: s.File, Line: s.Line, HTML: s.HTML}, ok
-}
-
 // view turns the parsed lesson into what the template shows.
 func view(l *lesson.Lesson, c config) templates.LessonView {
 	v := templates.LessonView{
@@ -230,10 +220,11 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Text:      cell.Text,
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
+			Socket:    strings.HasPrefix(routePath(cell.Request.Target, c.mounts), "/ws/"),
 		}
 		if s, ok := c.snippets(routePath(cell.Request.Target, c.mounts)); ok && !shown[s.Route] {
 			shown[s.Route] = true
-			cv.Snippet = &templates.SnippetView{Route: s.Route, File: s.File, Line: s.Line, HTML: s.HTML}
+			cv.Snippet = &s
 		}
 		v.Blocks = append(v.Blocks, templates.LessonBlock{Cell: cv})
 	}
@@ -326,6 +317,21 @@ func (h *Handler) Static() http.Handler {
 			msg = "This version of " + name + " is gone: the server has restarted with a new one. Reload the page."
 		}
 		respond.Error(w, r, http.StatusNotFound, msg)
+	})
+}
+
+// Favicon serves the page's icon for a route at /favicon.ico, where a
+// browser looks when a page names none (a file listing, an error page);
+// the lesson page links it by its hashed name. Without it every such visit
+// logs a 404.
+func (h *Handler) Favicon() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok := h.static.File(iconFile)
+		if !ok {
+			respond.Error(w, r, http.StatusNotFound, "No icon: the static files lack "+iconFile+".")
+			return
+		}
+		f.ServeHTTP(w, r)
 	})
 }
 

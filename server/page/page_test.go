@@ -18,6 +18,7 @@ import (
 
 	"wirebook/server/lesson"
 	"wirebook/server/page/assets"
+	"wirebook/web"
 )
 
 const testLesson = `# HTTP Servers
@@ -77,6 +78,7 @@ func staticFS(withClient bool) fstest.MapFS {
 		"app.css":       {Data: []byte("body{}")},
 		"boot.js":       {Data: []byte("/* boot */")},
 		"highlight.css": {Data: []byte(".chroma{}")},
+		"favicon.ico":   {Data: []byte("\x00\x00\x01\x00 an icon")},
 	}
 	if withClient {
 		fsys["app.wasm"] = &fstest.MapFile{Data: []byte("\x00asm\x01\x00\x00\x00")}
@@ -187,6 +189,59 @@ func TestCellOptionsReachTheDOM(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A WebSocket cell runs one way only, through the browser's WebSocket: a
+// wire/browser switch or a Compare button there would do nothing.
+func TestSocketCellsOfferNoTransportChoice(t *testing.T) {
+	t.Parallel()
+	l := parseLesson(t, "# Sockets\n\n```http\nGET /ws/stream\n```\n\n```http\nGET /hello\n```\n")
+	h, err := New(l, staticFS(true), WithLogger(quietLog()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := document(t, h)
+	for _, row := range []struct {
+		cell  string
+		offer bool
+	}{{"#cell-1", false}, {"#cell-2", true}} {
+		c := doc.Find(row.cell)
+		for _, sel := range []string{"[data-transport-choice]", "[data-compare]"} {
+			if got := c.Find(sel).Length() > 0; got != row.offer {
+				t.Errorf("%s (%s) has %s: %v, want %v", row.cell, c.Find("textarea").Text(), sel, got, row.offer)
+			}
+		}
+		if c.Find("[data-run]").Length() != 1 {
+			t.Errorf("%s lost its Run button", row.cell)
+		}
+	}
+}
+
+// A screen reader hears a run through one polite live region the client
+// fills with a short summary, not through outputs read out as they fill.
+func TestOneLiveRegionAndAudiblePrompts(t *testing.T) {
+	t.Parallel()
+	doc := document(t, newHandler(t, true))
+	live := doc.Find("[aria-live], [role=status], [role=alert], [role=log]").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		// The page's other status lines: the start-up note and each cell's "Copied".
+		_, note := s.Attr("data-client-note")
+		_, copied := s.Attr("data-copy-status")
+		return !note && !copied
+	})
+	if live.Length() != 1 || !live.Is("[data-announce]") {
+		t.Errorf("%d live regions besides the notes, want the one [data-announce]", live.Length())
+	}
+	if v, _ := live.Attr("aria-live"); v != "polite" {
+		t.Errorf("[data-announce] aria-live = %q, want polite", v)
+	}
+	doc.Find("[data-cell]").Each(func(i int, c *goquery.Selection) {
+		if c.Find("[data-outputs][aria-live], [data-outputs][role]").Length() > 0 {
+			t.Errorf("cell %d's outputs are read out as they fill", i+1)
+		}
+		if _, hidden := c.Find("[data-count]").Attr("aria-hidden"); hidden {
+			t.Errorf("cell %d's prompt (In [*] while it runs) is hidden from screen readers", i+1)
+		}
+	})
 }
 
 func TestProseIsOnThePageAndLessonScriptsAreNot(t *testing.T) {
@@ -387,18 +442,41 @@ func TestStaticFiles(t *testing.T) {
 	}
 }
 
+// A browser asks for /favicon.ico unless the page names an icon: the page
+// names its hashed one, and /favicon.ico answers for the pages that do not.
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	h := newHandler(t, true)
+	href, _ := document(t, h).Find(`head link[rel="icon"]`).Attr("href")
+	if href != hashedURL("favicon.ico") {
+		t.Errorf("icon link = %q, want %q", href, hashedURL("favicon.ico"))
+	}
+	want := string(staticFS(true)["favicon.ico"].Data)
+	for _, row := range []struct {
+		name string
+		h    http.Handler
+		path string
+	}{{"the hashed name the page links", h.Static(), href}, {"the name browsers guess", h.Favicon(), "/favicon.ico"}} {
+		resp := get(t, row.h, row.path)
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/x-icon" || string(b) != want {
+			t.Errorf("%s: %d %q %q, want the icon", row.name, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+	}
+}
+
 func TestSnippetShownOncePerRoute(t *testing.T) {
 	t.Parallel()
 	var asked []string
-	lookup := func(path string) (Snippet, bool) {
+	lookup := func(path string) (web.Snippet, bool) {
 		asked = append(asked, path)
 		switch path {
 		case "/json":
-			return Snippet{Route: "/json", File: "server/course/json.go", Line: 12, HTML: `<pre class="chroma"><span class="kd">func</span> JSON()</pre>`}, true
+			return web.Snippet{Route: "/json", File: "server/course/json.go", Line: 12, HTML: `<pre class="chroma"><span class="kd">func</span> JSON()</pre>`}, true
 		case "/files/greetings.txt":
-			return Snippet{Route: "/files/*", File: "server/files/files.go", Line: 40, HTML: `<pre>files</pre>`}, true
+			return web.Snippet{Route: "/files/*", File: "server/files/files.go", Line: 40, HTML: `<pre>files</pre>`}, true
 		}
-		return Snippet{}, false
+		return web.Snippet{}, false
 	}
 	doc := document(t, newHandler(t, true, WithSnippets(lookup)))
 
@@ -478,7 +556,7 @@ func TestPageLinksOnlyHashedImmutableFiles(t *testing.T) {
 			}
 		}
 	})
-	want := []string{hashedURL("app.css"), hashedURL("highlight.css"), hashedURL("app.wasm"), hashedURL("wasm_exec.js"), hashedURL("boot.js"), hashedURL("app.wasm")}
+	want := []string{hashedURL("app.css"), hashedURL("favicon.ico"), hashedURL("highlight.css"), hashedURL("app.wasm"), hashedURL("wasm_exec.js"), hashedURL("boot.js"), hashedURL("app.wasm")}
 	if !slices.Equal(urls, want) {
 		t.Fatalf("the page loads %q, want %q", urls, want)
 	}

@@ -33,27 +33,23 @@ import (
 	"github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+
+	// The generator imports the package it generates into, for the one
+	// Snippet type: a change to that type needs web/snippets_gen.go to
+	// compile before gensnippets can rewrite it.
+	"wirebook/web"
 )
 
 // Marker starts the comment line that marks a func as a route's snippet.
 const Marker = "//wirebook:snippet"
-
-// Snippet is one marked func.
-type Snippet struct {
-	Route  string // as written after the marker: "/hello", "/files/"
-	File   string // slash path from the module root: "server/course/hello.go"
-	Line   int    // line of the func keyword in File
-	Source string // the func and its doc comment, marker lines left out
-	HTML   string // Source highlighted, with chroma's CSS classes (see CSS)
-}
 
 // Extract returns the marked funcs of the Go files in dirs (test files
 // excluded), sorted by route. Two funcs marked with one route, a marker
 // that is not at the end of a func's doc comment, and a route that does not
 // start with / are errors naming file and line: a marker that silently did
 // nothing would leave a hole in the lesson page that nobody notices.
-func Extract(dirs ...string) ([]Snippet, error) {
-	var all []Snippet
+func Extract(dirs ...string) ([]web.Snippet, error) {
+	var all []web.Snippet
 	for _, dir := range dirs {
 		root, err := ModuleRoot(dir)
 		if err != nil {
@@ -84,7 +80,7 @@ func Extract(dirs ...string) ([]Snippet, error) {
 		}
 	}
 
-	slices.SortStableFunc(all, func(a, b Snippet) int {
+	slices.SortStableFunc(all, func(a, b web.Snippet) int {
 		return cmp.Or(cmp.Compare(a.Route, b.Route), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
 	for i := 1; i < len(all); i++ {
@@ -104,7 +100,7 @@ func Extract(dirs ...string) ([]Snippet, error) {
 
 // extractFile cuts the marked funcs out of one file; rel names it in
 // snippets and errors.
-func extractFile(name, rel string) ([]Snippet, error) {
+func extractFile(name, rel string) ([]web.Snippet, error) {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -119,7 +115,7 @@ func extractFile(name, rel string) ([]Snippet, error) {
 	line := func(p token.Pos) int { return tf.Line(p) }
 
 	used := map[*ast.Comment]bool{}
-	var snips []Snippet
+	var snips []web.Snippet
 	for _, decl := range f.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Doc == nil {
@@ -162,7 +158,7 @@ func extractFile(name, rel string) ([]Snippet, error) {
 		}
 		b.Write(src[off(fn.Pos()):off(fn.End())])
 		for _, route := range routes {
-			snips = append(snips, Snippet{Route: route, File: rel, Line: line(fn.Pos()), Source: b.String()})
+			snips = append(snips, web.Snippet{Route: route, File: rel, Line: line(fn.Pos()), Source: b.String()})
 		}
 	}
 

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"wirebook/web"
 )
 
 func TestExtractFixture(t *testing.T) {
@@ -162,7 +164,7 @@ func writeFiles(t *testing.T, root string, files map[string]string) {
 // and checks they add up to the HTML given, line splitting and all.
 func TestGoSourceKeepsHTML(t *testing.T) {
 	t.Parallel()
-	in := []Snippet{
+	in := []web.Snippet{
 		{Route: "/a", File: "a.go", Line: 3, HTML: "<pre>line 1\n\t\"quoted\" `tick`\nlast</pre>"},
 		{Route: "/b/", File: "b.go", Line: 7, HTML: ""},
 		{Route: "/c", File: "c.go", Line: 9, HTML: "ends in a newline\n"},
@@ -178,13 +180,13 @@ func TestGoSourceKeepsHTML(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generated source does not parse: %v\n%s", err, src)
 	}
-	var got []Snippet
+	var got []web.Snippet
 	ast.Inspect(f, func(n ast.Node) bool {
 		lit, ok := n.(*ast.CompositeLit)
 		if !ok || lit.Type != nil {
 			return true
 		}
-		var s Snippet
+		var s web.Snippet
 		for _, e := range lit.Elts {
 			kv := e.(*ast.KeyValueExpr)
 			switch kv.Key.(*ast.Ident).Name {

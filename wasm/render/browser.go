@@ -32,15 +32,32 @@ func ForbiddenHeaders(hs []wireproto.Header) []string {
 	return out
 }
 
+// csp names the rule behind most fetch failures on the lesson page: its
+// Content-Security-Policy (server/headers) says connect-src 'self', so the
+// browser refuses, before anything is sent, a fetch to another origin and a
+// redirect that leads to one. CORS never comes into it.
+const csp = "this page's Content-Security-Policy (connect-src 'self') lets its fetch reach only the server that sent the page"
+
 // FetchFailed explains a fetch that rejected. The browser gives pages one
 // message for every cause (TypeError: Failed to fetch) so that a page cannot
 // probe the network; the likely causes are worth naming.
 func FetchFailed(err error, url, pageOrigin string) string {
 	msg := "fetch failed: " + err.Error() + ". "
-	if pageOrigin != "" && !strings.HasPrefix(url, pageOrigin+"/") && url != pageOrigin {
-		return msg + "The request goes to another origin than this page (" + url + "): the browser hides the answer " +
-			"unless it carries CORS headers, and the server may also be down. The wire transport shows what came back."
+	if pageOrigin != "" && !SameOrigin(url, pageOrigin) {
+		return msg + "The request goes to another origin than this page (" + url + "), and " + csp +
+			", so the browser did not send it. The wire transport sends it."
 	}
-	return msg + "The server may be down, or the browser refused the request (a redirect to another site " +
-		"needs CORS too). The wire transport shows what came back."
+	return msg + "The server may be down, or it redirected to another origin, which the browser may not follow: " + csp +
+		". The wire transport shows what came back."
+}
+
+// SameOrigin reports whether url, absolute or relative to the page, is on
+// the page's origin ("http://127.0.0.1:2500").
+func SameOrigin(url, pageOrigin string) bool {
+	if !strings.Contains(url, "://") && !strings.HasPrefix(url, "//") {
+		return true // a path: the page's own origin
+	}
+	url, pageOrigin = strings.ToLower(url), strings.ToLower(pageOrigin)
+	return url == pageOrigin || strings.HasPrefix(url, pageOrigin+"/") ||
+		strings.HasPrefix(url, pageOrigin+"?") || strings.HasPrefix(url, pageOrigin+"#")
 }

@@ -20,12 +20,17 @@ type Side struct {
 // body's size. It compares what came back, nothing more: the two requests
 // were sent separately, so a server that answers each one differently
 // differs here too. When a side got no answer, its error in its own output
-// says why, and there is nothing to compare.
-func Diff(wire, browser Side) []string {
+// says why, and there is nothing to compare. pageOrigin is the lesson
+// page's ("http://127.0.0.1:2500"): where the page's fetch may go.
+func Diff(wire, browser Side, pageOrigin string) []string {
 	w, b := wire.Head, browser.Head
-	if loc := w.Header("Location"); wire.Got && !browser.Got && w.Status/100 == 3 && loc != "" {
-		return []string{"Status: " + StatusLine(w.Status, w.StatusText) + " on the wire. fetch follows a redirect by itself, " +
-			"so the browser went on to " + loc + " and got nothing there that it may show this page."}
+	if loc := w.Header("Location"); wire.Got && !browser.Got && w.Status/100 == 3 && loc != "" && SameOrigin(w.URL, pageOrigin) {
+		line := "Status: " + StatusLine(w.Status, w.StatusText) + " on the wire. fetch follows a redirect by itself, " +
+			"so the browser went on to " + loc
+		if SameOrigin(loc, pageOrigin) {
+			return []string{line + " and got no answer there."}
+		}
+		return []string{line + ", and stopped there: " + csp + "."}
 	}
 	if !wire.Got || !browser.Got {
 		return []string{"Only one side got an answer, or neither did: each side above says why."}

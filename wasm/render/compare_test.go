@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -9,6 +10,11 @@ func TestDiff(t *testing.T) {
 	t.Parallel()
 	side := func(status int, text string, size int, pairs ...string) Side {
 		return Side{Got: true, Size: size, Head: Head{Status: status, StatusText: text, Headers: hdrs(pairs...)}}
+	}
+	redirect := func(loc string) Side {
+		s := side(301, "Moved Permanently", 0, "Location", loc)
+		s.Head.URL = "http://127.0.0.1:2500/redirect"
+		return s
 	}
 	redirected := side(200, "OK", 5, "content-type", "text/plain")
 	redirected.Head.Redirected, redirected.Head.URL = true, "http://127.0.0.1:2500/hello"
@@ -57,10 +63,23 @@ func TestDiff(t *testing.T) {
 			want:    []string{"Only one side got an answer, or neither did: each side above says why."},
 		},
 		{
-			name:    "fetch followed a redirect to where it may not look",
-			wire:    side(301, "Moved Permanently", 0, "Location", "http://kdm.training"),
+			name:    "the page's own connect-src stops a redirect to another origin, not CORS",
+			wire:    redirect("http://kdm.training"),
 			browser: Side{Err: "fetch failed: TypeError: Failed to fetch."},
-			want:    []string{"Status: 301 Moved Permanently on the wire. fetch follows a redirect by itself, so the browser went on to http://kdm.training and got nothing there that it may show this page."},
+			want: []string{"Status: 301 Moved Permanently on the wire. fetch follows a redirect by itself, so the browser went on to http://kdm.training, " +
+				"and stopped there: this page's Content-Security-Policy (connect-src 'self') lets its fetch reach only the server that sent the page."},
+		},
+		{
+			name:    "a redirect on the page's own origin that got no answer",
+			wire:    redirect("/gone"),
+			browser: Side{Err: "fetch failed: TypeError: Failed to fetch."},
+			want:    []string{"Status: 301 Moved Permanently on the wire. fetch follows a redirect by itself, so the browser went on to /gone and got no answer there."},
+		},
+		{
+			name:    "a cell on another origin never left the browser, so it followed nothing",
+			wire:    Side{Got: true, Head: Head{Status: 301, StatusText: "Moved Permanently", URL: "http://127.0.0.1:2505/redirect", Headers: hdrs("Location", "http://kdm.training")}},
+			browser: Side{Err: "fetch failed: TypeError: Failed to fetch."},
+			want:    []string{"Only one side got an answer, or neither did: each side above says why."},
 		},
 		{
 			name:    "a body cut short is not a size difference",
@@ -72,11 +91,40 @@ func TestDiff(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			got := Diff(row.wire, row.browser)
+			got := Diff(row.wire, row.browser, "http://127.0.0.1:2500")
 			if strings.Join(got, "\n") != strings.Join(row.want, "\n") {
 				t.Errorf("Diff =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(row.want, "\n  "))
 			}
 		})
+	}
+}
+
+func TestFetchFailedNamesThePagesPolicyNotCORS(t *testing.T) {
+	t.Parallel()
+	err := errors.New("TypeError: Failed to fetch")
+	rows := []struct{ name, url, want string }{
+		{"another origin is refused before it is sent", "http://127.0.0.1:2505/hello", "did not send it"},
+		{"the page's own origin may have redirected away", "http://127.0.0.1:2500/redirect", "redirected to another origin"},
+	}
+	for _, row := range rows {
+		got := FetchFailed(err, row.url, "http://127.0.0.1:2500")
+		if !strings.Contains(got, row.want) || !strings.Contains(got, "connect-src 'self'") || strings.Contains(got, "CORS") {
+			t.Errorf("%s: %q, want the page's connect-src named, %q, and no CORS", row.name, got, row.want)
+		}
+	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	t.Parallel()
+	const page = "http://127.0.0.1:2500"
+	for url, want := range map[string]bool{
+		"/hello": true, "http://127.0.0.1:2500": true, "http://127.0.0.1:2500/x": true, "HTTP://127.0.0.1:2500/x": true,
+		"http://127.0.0.1:25000/x": false, "http://127.0.0.1:2505/x": false, "https://127.0.0.1:2500/": false,
+		"//kdm.training/": false, "http://kdm.training": false,
+	} {
+		if got := SameOrigin(url, page); got != want {
+			t.Errorf("SameOrigin(%q) = %v, want %v", url, got, want)
+		}
 	}
 }
 

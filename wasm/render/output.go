@@ -53,6 +53,11 @@ type Output struct {
 	// Arrivals is the timeline of a stream cell's chunks (nil for other
 	// cells); Head puts it in the output, the client adds each chunk.
 	Arrivals *Timeline
+	// Label names the run for a screen reader ("cell 7: GET /hello"): a
+	// page of frames all titled alike gives no way to tell them apart, so
+	// each frame's title says whose answer it shows, and through which
+	// transport.
+	Label string
 
 	stream   bool
 	head     Head
@@ -258,7 +263,7 @@ func (o *Output) body() *Node {
 	}
 	switch o.kind {
 	case wireproto.KindHTML:
-		return htmlView(o.kept, o.head.URL, o.MaxText)
+		return htmlView(o.kept, o.head.URL, o.Label, o.head.Via, o.MaxText)
 	case wireproto.KindJSON:
 		if v, err := wireproto.ParseJSON(string(o.kept)); err == nil {
 			return JSONView(v)
@@ -296,11 +301,17 @@ func textView(b []byte, max int) *Node {
 // htmlView draws a page in a sandboxed frame and keeps its source a click
 // away. The sandbox is empty: the page's scripts do not run, and its origin
 // is opaque, so it cannot reach the lesson page, its storage or its client.
-func htmlView(b []byte, base string, max int) *Node {
+func htmlView(b []byte, base, label, via string, max int) *Node {
 	var s utf8Stream
 	doc := s.write(b) + s.flush()
+	title := "Response body"
+	if label != "" {
+		title += " of " + label
+	}
+	// A compare shows a cell's answer twice, once per transport.
+	title += ", via " + viaName(via)
 	return El("div", A("class", "out-html"),
-		El("iframe", A("sandbox", "", "srcdoc", WithBase(doc, base), "title", "the response body, rendered", "class", "out-frame")),
+		El("iframe", A("sandbox", "", "srcdoc", WithBase(doc, base), "title", title, "class", "out-frame")),
 		El("details", A("class", "out-source"),
 			El("summary", nil, Text("Source")),
 			textView(b, max)))

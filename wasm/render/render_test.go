@@ -467,6 +467,26 @@ func TestLimits(t *testing.T) {
 	})
 }
 
+// A screen reader lists a page's frames by title: each must say whose it is.
+func TestFrameTitleNamesItsCell(t *testing.T) {
+	t.Parallel()
+	for via, want := range map[string]string{
+		"wire":    "Response body of cell 7: GET /hello, via the server (wire)",
+		"browser": "Response body of cell 7: GET /hello, via browser fetch",
+	} {
+		o := NewOutput(false)
+		o.Label = "cell 7: GET /hello"
+		_, _, f := run(o, Head{Status: 200, Via: via, Headers: hdrs("Content-Type", "text/html")}, "<p>Hello")
+		frame := findTag(f.Body, "iframe")
+		if frame == nil {
+			t.Fatal("no <iframe>")
+		}
+		if got := attr(t, frame, "title"); got != want {
+			t.Errorf("title = %q, want %q", got, want)
+		}
+	}
+}
+
 func TestJSONView(t *testing.T) {
 	t.Parallel()
 	v, err := wireproto.ParseJSON(`{"a":[1,{"b":{"c":{"d":null}}}],"e":[],"f":{},"g":true,"h":"x"}`)
@@ -503,5 +523,26 @@ func TestJSONView(t *testing.T) {
 	}
 	if got := attr(t, details[1].Kids[0], "data-n"); got != "2 items ]" {
 		t.Errorf("the array summary counts %q", got)
+	}
+}
+
+func TestAnnouncementIsShort(t *testing.T) {
+	t.Parallel()
+	const ok = "HTTP/1.1 200 OK 1.2 ms 5 bytes via the server (wire)"
+	rows := []struct {
+		name  string
+		state string
+		shown string
+		want  string
+	}{
+		{"a run says its status line, never headers or body", "done", ok, "Cell 3: " + ok + "."},
+		{"a compare says both", "error", ok + "; 404 Not Found 2 ms 9 bytes via browser fetch",
+			"Cell 3: " + ok + "; 404 Not Found 2 ms 9 bytes via browser fetch; ended with an error."},
+		{"a run with no answer says it failed", "error", "", "Cell 3: error."},
+	}
+	for _, row := range rows {
+		if got := Announcement(3, row.state, row.shown); got != row.want {
+			t.Errorf("%s: %q, want %q", row.name, got, row.want)
+		}
 	}
 }

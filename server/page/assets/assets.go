@@ -329,6 +329,8 @@ func contentType(name string, body []byte) string {
 		return "text/html; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
+	case ".ico":
+		return "image/x-icon"
 	default:
 		if t := mime.TypeByExtension(ext); t != "" {
 			return t
