@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/codegen"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -395,9 +396,9 @@ func (c *cell) copy(kind string) {
 		return
 	}
 	base := js.Global().Get("location").Get("href").String()
-	text, what := wireproto.Curl(req, base), "curl command"
+	text, what := codegen.Curl(req, base), "curl command"
 	if kind == "python" {
-		text, what = wireproto.Python(req, base), "Python code"
+		text, what = codegen.Python(req, base), "Python code"
 	}
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {

@@ -1,21 +1,26 @@
-package wireproto
+// Package codegen writes a cell's request as code a student can run outside
+// the page: a curl command line or a Python requests snippet.
+package codegen
 
 import (
 	"encoding/base64"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"wirebook/server/wireproto"
+	"wirebook/wasm/bodykind"
 )
 
 // Curl returns the curl command line that sends r, resolved against base
-// (see Request.URL), for a POSIX shell. Every argument that is not a plain
+// (see wireproto.Request.URL), for a POSIX shell. Every argument that is not a plain
 // word is single-quoted, so the command is safe to paste whatever the cell
 // holds. The result has no trailing newline.
 //
 // A body with a NUL byte cannot be written on a command line at all; such a
 // command is not faithful.
-func Curl(r Request, base string) string {
-	url := r.urlOrTarget(base)
+func Curl(r wireproto.Request, base string) string {
+	url := urlOrTarget(r, base)
 	user, pass, auth := basicAuth(r.Headers)
 	var b strings.Builder
 	if r.Method == "HEAD" && r.Body == "" {
@@ -93,7 +98,7 @@ func shellWord(s string) string {
 // index -1. Only ASCII is turned into -u or HTTPBasicAuth: requests encodes
 // credentials as Latin-1 and curl passes bytes, so anything else would not
 // send what the cell sends.
-func basicAuth(hs []Header) (user, pass string, index int) {
+func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 	for i, h := range hs {
 		if !strings.EqualFold(h.Name, "Authorization") {
 			continue
@@ -102,7 +107,7 @@ func basicAuth(hs []Header) (user, pass string, index int) {
 		if !strings.EqualFold(scheme, "Basic") {
 			return "", "", -1
 		}
-		raw, err := base64.StdEncoding.DecodeString(trimOWS(cred))
+		raw, err := base64.StdEncoding.DecodeString(strings.Trim(cred, " \t"))
 		if err != nil {
 			return "", "", -1
 		}
@@ -120,7 +125,7 @@ func basicAuth(hs []Header) (user, pass string, index int) {
 	return "", "", -1
 }
 
-func (r Request) urlOrTarget(base string) string {
+func urlOrTarget(r wireproto.Request, base string) string {
 	if u, err := r.URL(base); err == nil {
 		return u
 	}
@@ -149,8 +154,8 @@ const pythonWidth = 79 // PEP 8
 //
 // Like the course's snippets it keeps requests' defaults, so it follows
 // redirects where the wire transport shows the 3xx itself.
-func Python(r Request, base string) string {
-	url := r.urlOrTarget(base)
+func Python(r wireproto.Request, base string) string {
+	url := urlOrTarget(r, base)
 	user, pass, auth := basicAuth(r.Headers)
 	form, isForm := formPairs(r)
 
@@ -168,7 +173,7 @@ func Python(r Request, base string) string {
 		}
 		// requests writes this very header for a dict of data; leaving it
 		// out keeps the snippet as short as the course's own.
-		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, formType) {
+		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, bodykind.FormType) {
 			continue
 		}
 		hs = mergeHeader(hs, h)
@@ -242,9 +247,7 @@ func Python(r Request, base string) string {
 	return b.String()
 }
 
-const formType = "application/x-www-form-urlencoded"
-
-func mergeHeader(hs [][2]string, h Header) [][2]string {
+func mergeHeader(hs [][2]string, h wireproto.Header) [][2]string {
 	for i := range hs {
 		if strings.EqualFold(hs[i][0], h.Name) {
 			sep := ", "
@@ -280,8 +283,8 @@ func writePyCollection(b *strings.Builder, name, open, close string, entries []s
 // formPairs decodes a form body when the request says it is one and every
 // piece is a well-formed name=value in UTF-8, so that requests re-encoding
 // the pairs sends the same form. Otherwise the body goes as a string.
-func formPairs(r Request) ([][2]string, bool) {
-	if r.Body == "" || MediaType(r.Header("Content-Type")) != formType {
+func formPairs(r wireproto.Request) ([][2]string, bool) {
+	if r.Body == "" || bodykind.MediaType(r.Header("Content-Type")) != bodykind.FormType {
 		return nil, false
 	}
 	var pairs [][2]string
@@ -435,4 +438,10 @@ func appendHex(b []byte, v uint32, digits int) []byte {
 		b = append(b, hexDigits[v>>uint(shift)&15])
 	}
 	return b
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

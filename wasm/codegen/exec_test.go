@@ -3,7 +3,7 @@
 // These tests run the generated code for real (python3, sh and curl, against
 // a loopback server), so they need a host with processes: not GOOS=js.
 
-package wireproto
+package codegen
 
 import (
 	"bytes"
@@ -18,10 +18,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"wirebook/server/wireproto"
 )
 
 // execCases are codegenCases plus requests meant to break quoting.
-func execCases(t *testing.T) []Request {
+func execCases(t *testing.T) []wireproto.Request {
 	t.Helper()
 	texts := []string{
 		"POST /echo\nX-A: ' \" \\ ` $ ! * ? ~ # ; & | < > ( ) { } [ ]\n\n'\"\\`$!*?~#;&|<>(){}[]\n\\\n'",
@@ -29,12 +31,12 @@ func execCases(t *testing.T) []Request {
 		"PUT /echo\nContent-Type: application/x-www-form-urlencoded\n\nq=a+b%26c%3Dd&empty=&x=%F0%9F%98%80",
 		"POST /echo\nAuthorization: Basic " + "dXNlcjpwYTpzcyQnIg==" + "\n\n-",
 	}
-	var reqs []Request
+	var reqs []wireproto.Request
 	for _, tc := range codegenCases {
 		texts = append(texts, tc.text)
 	}
 	for _, text := range texts {
-		r, err := ParseRequest(text)
+		r, err := wireproto.ParseRequest(text)
 		if err != nil {
 			t.Fatalf("ParseRequest(%q): %v", text, err)
 		}
@@ -119,7 +121,7 @@ func recorder(t *testing.T) (*httptest.Server, func(uri string) (received, bool)
 
 // uniqueTarget gives each request its own path on the recorder, keeping its
 // query, so parallel runs cannot read each other's record.
-func uniqueTarget(r Request, i int) Request {
+func uniqueTarget(r wireproto.Request, i int) wireproto.Request {
 	path, query, hasQuery := strings.Cut(r.Target, "?")
 	if j := strings.Index(path, "://"); j >= 0 {
 		if k := strings.IndexByte(path[j+3:], '/'); k >= 0 {
@@ -138,7 +140,7 @@ func uniqueTarget(r Request, i int) Request {
 // checkReceived compares what the server saw with what the cell says.
 // Headers are compared by name with their values joined, since requests
 // merges repeats; forms by their decoded pairs, since requests re-encodes.
-func checkReceived(t *testing.T, r Request, base string, got received) {
+func checkReceived(t *testing.T, r wireproto.Request, base string, got received) {
 	t.Helper()
 	if got.method != r.Method {
 		t.Errorf("method = %q, want %q", got.method, r.Method)
@@ -236,7 +238,7 @@ func TestPythonSnippetsSendTheCell(t *testing.T) {
 		t.Skip("python3 not installed")
 	}
 	srv, lookup := recorder(t)
-	var reqs []Request
+	var reqs []wireproto.Request
 	var snippets []string
 	for i, r := range execCases(t) {
 		r := uniqueTarget(r, i)

@@ -1,7 +1,9 @@
-package wireproto
+package codegen
 
 import (
 	"testing"
+
+	"wirebook/server/wireproto"
 )
 
 const testBase = "http://127.0.0.1:2500/lesson"
@@ -195,7 +197,7 @@ func TestCurl(t *testing.T) {
 	for _, tc := range codegenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ParseRequest(tc.text)
+			r, err := wireproto.ParseRequest(tc.text)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +213,7 @@ func TestPython(t *testing.T) {
 	for _, tc := range codegenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ParseRequest(tc.text)
+			r, err := wireproto.ParseRequest(tc.text)
 			if err != nil {
 				t.Fatal(err)
 			}
