@@ -248,3 +248,18 @@ func TestPyQuote(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCodegen: code generation copes with anything the parser accepts.
+func FuzzCodegen(f *testing.F) {
+	for _, tc := range codegenCases {
+		f.Add(tc.text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r, err := wireproto.ParseRequest(text)
+		if err != nil {
+			return
+		}
+		_ = Curl(r, testBase)
+		_ = Python(r, testBase)
+	})
+}
