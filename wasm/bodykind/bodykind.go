@@ -77,6 +77,32 @@ func OfBody(contentType string, head []byte) Kind {
 	return Binary
 }
 
+// byExtension is what a file name says of its bytes before any answer, for
+// the names a lesson is likely to ask for. Content-Type, when there is one,
+// has the last word (Of).
+var byExtension = map[string]Kind{
+	"txt": Text, "css": Text, "js": Text, "csv": Text, "md": Text, "xml": Text,
+	"html": HTML, "htm": HTML,
+	"json": JSON,
+	"png":  Image, "jpg": Image, "jpeg": Image, "gif": Image, "webp": Image,
+	"avif": Image, "svg": Image, "ico": Image, "bmp": Image,
+	"pdf": Binary, "zip": Binary, "gz": Binary, "tgz": Binary, "tar": Binary,
+	"wasm": Binary, "bin": Binary, "mp3": Binary, "mp4": Binary, "webm": Binary,
+	"ogg": Binary, "wav": Binary, "woff": Binary, "woff2": Binary, "ttf": Binary,
+}
+
+// OfName tells what kind of body a file name ("wirebook.png") is likely to
+// hold, from its extension, compared without regard to case. ok is false for
+// a name without a known extension.
+func OfName(name string) (k Kind, ok bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return Text, false
+	}
+	k, ok = byExtension[strings.ToLower(name[i+1:])]
+	return k, ok
+}
+
 // printable reports whether b is UTF-8 text without control characters other
 // than tab, line breaks and form feed. A rune cut off by the end of b is
 // allowed: b may be the first chunk of a longer body.

@@ -109,3 +109,32 @@ func TestCharset(t *testing.T) {
 		})
 	}
 }
+
+func TestOfName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		want Kind
+		ok   bool
+	}{
+		{"wirebook.png", Image, true},
+		{"PHOTO.JPEG", Image, true},
+		{"archive.tar.gz", Binary, true},
+		{"greetings.txt", Text, true},
+		{"hello.html", HTML, true},
+		{"data.json", JSON, true},
+		{"stream", Text, false},
+		{"", Text, false},
+		{"notes.unknown", Binary, false},
+		{"trailing.", Binary, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := OfName(tc.name)
+			if ok != tc.ok || (ok && got != tc.want) {
+				t.Fatalf("OfName(%q) = %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

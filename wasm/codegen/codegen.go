@@ -1,96 +1,139 @@
 // Package codegen writes a cell's request as code a student can run outside
-// the page: a curl command line or a Python requests snippet.
+// the page: a curl command line or a Python requests snippet. Both send what
+// the cell says, and take the answer's body the way it comes: printed whole,
+// printed line by line as it streams, or saved to a file when it is bytes.
 package codegen
 
 import (
 	"encoding/base64"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
 )
 
-// Curl returns the curl command line that sends r, resolved against base
-// (see wireproto.Request.URL), for a POSIX shell. Every argument that is not a plain
-// word is single-quoted, so the command is safe to paste whatever the cell
-// holds. The result has no trailing newline.
-//
-// A body with a NUL byte cannot be written on a command line at all; such a
-// command is not faithful.
-func Curl(r wireproto.Request, base string) string {
-	url := urlOrTarget(r, base)
-	user, pass, auth := basicAuth(r.Headers)
-	var b strings.Builder
-	if r.Method == "HEAD" && r.Body == "" {
-		// -X HEAD leaves curl waiting for a body that never comes; -I is
-		// curl's own way to send HEAD (and it shows the headers).
-		b.WriteString("curl -I")
-	} else {
-		b.WriteString("curl -i")
-		// curl infers GET, and POST once it has data; saying so with -X only
-		// draws a warning from it.
-		if !(r.Method == "GET" && r.Body == "") && !(r.Method == "POST" && r.Body != "") {
-			b.WriteString(" -X ")
-			b.WriteString(shellWord(r.Method))
+// Body is how a snippet takes the response body.
+type Body uint8
+
+const (
+	// Print prints the body as text once it is complete.
+	Print Body = iota
+	// Stream prints each line the moment it arrives, for a server that
+	// sends its body a piece at a time (a cell with the stream option).
+	Stream
+	// Save writes the body's bytes to a file named after the URL's last
+	// segment: an image printed to a terminal is garbage, and curl refuses
+	// to print it at all.
+	Save
+)
+
+// BodyFor decides how to take a cell's body. A stream cell says so in its
+// options. Otherwise the URL's last segment, when its extension names an
+// image or other bytes, says Save before anything is sent; failing that,
+// shown, the kind of the cell's last answer ("image", "binary"; "" when it
+// has not run), tells what the server really sent.
+func BodyFor(stream bool, url, shown string) Body {
+	if stream {
+		return Stream
+	}
+	if k, ok := bodykind.OfName(lastSegment(url)); ok {
+		return saveIf(k)
+	}
+	switch shown {
+	case bodykind.Image.String(), bodykind.Binary.String():
+		return Save
+	}
+	return Print
+}
+
+func saveIf(k bodykind.Kind) Body {
+	if k == bodykind.Image || k == bodykind.Binary {
+		return Save
+	}
+	return Print
+}
+
+// forMethod is body, except for HEAD, whose answer never has a body to take.
+func forMethod(method string, body Body) Body {
+	if method == "HEAD" {
+		return Print
+	}
+	return body
+}
+
+// lastSegment returns the last segment of url's path, percent-decoded when
+// the escapes are well formed.
+func lastSegment(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		url = url[i+3:]
+		if j := strings.IndexByte(url, '/'); j >= 0 {
+			url = url[j:]
+		} else {
+			url = ""
 		}
 	}
-	if strings.ContainsAny(url, "[]{}") {
-		// Without -g, curl reads "[1-3]" and "{a,b}" in a URL as globs.
-		b.WriteString(" -g")
+	url, _, _ = strings.Cut(url, "#")
+	url, _, _ = strings.Cut(url, "?")
+	seg := url[strings.LastIndexByte(url, '/')+1:]
+	if dec, ok := percentDecode(seg); ok {
+		return dec
 	}
-	b.WriteByte(' ')
-	b.WriteString(shellQuote(url))
-	arg := func(flag, v string) {
-		b.WriteString(" \\\n  ")
-		b.WriteString(flag)
-		b.WriteByte(' ')
-		b.WriteString(shellQuote(v))
-	}
-	if auth >= 0 {
-		arg("-u", user+":"+pass)
-	}
-	for i, h := range r.Headers {
+	return seg
+}
+
+// fileName names the file a saved body goes to after the URL's last
+// segment, as curl -O and browsers do. It keeps only ASCII letters, digits
+// and "-_.", so the name needs no quoting in a shell or in Python and means
+// the same on every file system, and drops leading dots, so it is never
+// hidden, "." or "..". A URL without a usable name gets "response.bin".
+func fileName(url string) string {
+	seg := lastSegment(url)
+	b := make([]byte, 0, len(seg))
+	for _, r := range seg {
 		switch {
-		case i == auth:
-		case h.Value == "":
-			// "-H 'Name:'" tells curl to drop a header; "Name;" sends it empty.
-			arg("-H", h.Name+";")
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '-', r == '_', r == '.':
+			b = append(b, byte(r))
 		default:
-			arg("-H", h.Name+": "+h.Value)
+			b = append(b, '_')
 		}
 	}
-	switch {
-	case r.Body == "":
-	case r.Body[0] == '@':
-		// --data-binary @x would send the file x; --data-raw takes it literally.
-		arg("--data-raw", r.Body)
-	default:
-		arg("--data-binary", r.Body)
+	name := strings.TrimLeft(string(b), ".")
+	const maxName = 100 // well under every file system's 255
+	if len(name) > maxName {
+		name = name[len(name)-maxName:]
 	}
-	return b.String()
+	if strings.Trim(name, "_.") == "" {
+		return "response.bin"
+	}
+	return name
 }
 
-// shellQuote single-quotes s for a POSIX shell: inside single quotes nothing
-// is special except the quote itself, which is closed, escaped and reopened.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// shellWord leaves a method such as PUT bare, as people write it, and quotes
-// one holding a token character the shell would act on (' $ & | ` ...).
-func shellWord(s string) string {
+// percentDecode decodes %XX escapes (RFC 3986 §2.1); ok is false when one is
+// malformed.
+func percentDecode(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return shellQuote(s)
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
 		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", false
+		}
+		b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+		i += 2
 	}
-	if s == "" {
-		return "''"
+	return string(b), true
+}
+
+func urlOrTarget(r wireproto.Request, base string) string {
+	if u, err := r.URL(base); err == nil {
+		return u
 	}
-	return s
+	return r.Target
 }
 
 // basicAuth finds the first Authorization header and, if it is Basic with
@@ -125,217 +168,10 @@ func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 	return "", "", -1
 }
 
-func urlOrTarget(r wireproto.Request, base string) string {
-	if u, err := r.URL(base); err == nil {
-		return u
-	}
-	return r.Target
-}
+const hexDigits = "0123456789ABCDEF"
 
-// pythonShortcut returns the requests function for method, or "" if it has
-// none and requests.request must be used.
-func pythonShortcut(method string) string {
-	switch method {
-	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
-		return strings.ToLower(method)
-	}
-	return ""
-}
-
-const pythonWidth = 79 // PEP 8
-
-// Python returns a runnable Python snippet that sends r with requests and
-// prints the exchange the way the course does. A form body
-// (application/x-www-form-urlencoded) becomes a dict, or a list of pairs when
-// a name repeats; any other body is sent as a string. A Basic Authorization
-// header becomes auth=HTTPBasicAuth(...). Headers with the same name are
-// joined into one dict entry (with ", ", or "; " for Cookie), as RFC 9110
-// §5.3 allows. The result has no trailing newline.
-//
-// Like the course's snippets it keeps requests' defaults, so it follows
-// redirects where the wire transport shows the 3xx itself.
-func Python(r wireproto.Request, base string) string {
-	url := urlOrTarget(r, base)
-	user, pass, auth := basicAuth(r.Headers)
-	form, isForm := formPairs(r)
-
-	var b strings.Builder
-	b.WriteString("import requests\n")
-	if auth >= 0 {
-		b.WriteString("from requests.auth import HTTPBasicAuth\n")
-	}
-	var kwargs []string
-
-	var hs [][2]string
-	for i, h := range r.Headers {
-		if i == auth {
-			continue
-		}
-		// requests writes this very header for a dict of data; leaving it
-		// out keeps the snippet as short as the course's own.
-		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, bodykind.FormType) {
-			continue
-		}
-		hs = mergeHeader(hs, h)
-	}
-	if len(hs) > 0 {
-		entries := make([]string, len(hs))
-		for i, kv := range hs {
-			entries[i] = pyQuote(kv[0]) + ": " + pyData(kv[1])
-		}
-		writePyCollection(&b, "headers", "{", "}", entries)
-		kwargs = append(kwargs, "headers=headers")
-	}
-	switch {
-	case r.Body == "":
-	case isForm && hasRepeats(form):
-		entries := make([]string, len(form))
-		for i, kv := range form {
-			entries[i] = "(" + pyQuote(kv[0]) + ", " + pyQuote(kv[1]) + ")"
-		}
-		writePyCollection(&b, "data", "[", "]", entries)
-		kwargs = append(kwargs, "data=data")
-	case isForm:
-		entries := make([]string, len(form))
-		for i, kv := range form {
-			entries[i] = pyQuote(kv[0]) + ": " + pyQuote(kv[1])
-		}
-		writePyCollection(&b, "data", "{", "}", entries)
-		kwargs = append(kwargs, "data=data")
-	default:
-		b.WriteString("data = ")
-		b.WriteString(pyData(r.Body))
-		b.WriteByte('\n')
-		kwargs = append(kwargs, "data=data")
-	}
-	if auth >= 0 {
-		kwargs = append(kwargs, "auth=HTTPBasicAuth("+pyQuote(user)+", "+pyQuote(pass)+")")
-	}
-
-	head := "resp = requests."
-	first := pyQuote(url)
-	if fn := pythonShortcut(r.Method); fn != "" {
-		head += fn + "("
-	} else {
-		head += "request("
-		first = pyQuote(r.Method) + ", " + first
-	}
-	line := head + first
-	for _, kw := range kwargs {
-		line += ", " + kw
-	}
-	if utf8.RuneCountInString(line)+1 <= pythonWidth || len(kwargs) == 0 {
-		b.WriteString(line)
-	} else {
-		// The course's layout: each keyword argument on its own line, lined
-		// up under the first argument.
-		pad := "\n" + strings.Repeat(" ", len(head))
-		b.WriteString(head)
-		b.WriteString(first)
-		for _, kw := range kwargs {
-			b.WriteByte(',')
-			b.WriteString(pad)
-			b.WriteString(kw)
-		}
-	}
-	b.WriteString(")\n" +
-		"print(resp.status_code, resp.reason)\n" +
-		"for k, v in resp.headers.items():\n" +
-		"    print(f'{k}: {v}')\n" +
-		"print()\n" +
-		"print(resp.text)")
-	return b.String()
-}
-
-func mergeHeader(hs [][2]string, h wireproto.Header) [][2]string {
-	for i := range hs {
-		if strings.EqualFold(hs[i][0], h.Name) {
-			sep := ", "
-			if strings.EqualFold(h.Name, "Cookie") {
-				sep = "; " // RFC 9110 §5.3 names Cookie's own separator
-			}
-			hs[i][1] += sep + h.Value
-			return hs
-		}
-	}
-	return append(hs, [2]string{h.Name, h.Value})
-}
-
-// writePyCollection writes "name = {a, b}" on one line if it fits, else one
-// entry a line with a trailing comma, the way black would.
-func writePyCollection(b *strings.Builder, name, open, close string, entries []string) {
-	line := name + " = " + open + strings.Join(entries, ", ") + close
-	if utf8.RuneCountInString(line) <= pythonWidth {
-		b.WriteString(line)
-		b.WriteByte('\n')
-		return
-	}
-	b.WriteString(name + " = " + open + "\n")
-	for _, e := range entries {
-		b.WriteString("    ")
-		b.WriteString(e)
-		b.WriteString(",\n")
-	}
-	b.WriteString(close)
-	b.WriteByte('\n')
-}
-
-// formPairs decodes a form body when the request says it is one and every
-// piece is a well-formed name=value in UTF-8, so that requests re-encoding
-// the pairs sends the same form. Otherwise the body goes as a string.
-func formPairs(r wireproto.Request) ([][2]string, bool) {
-	if r.Body == "" || bodykind.MediaType(r.Header("Content-Type")) != bodykind.FormType {
-		return nil, false
-	}
-	var pairs [][2]string
-	for piece := range strings.SplitSeq(r.Body, "&") {
-		name, value, ok := strings.Cut(piece, "=")
-		if !ok || name == "" {
-			return nil, false
-		}
-		n, ok1 := formUnescape(name)
-		v, ok2 := formUnescape(value)
-		if !ok1 || !ok2 {
-			return nil, false
-		}
-		pairs = append(pairs, [2]string{n, v})
-	}
-	return pairs, true
-}
-
-func hasRepeats(pairs [][2]string) bool {
-	seen := make(map[string]bool, len(pairs))
-	for _, kv := range pairs {
-		if seen[kv[0]] {
-			return true
-		}
-		seen[kv[0]] = true
-	}
-	return false
-}
-
-// formUnescape decodes one name or value of application/x-www-form-urlencoded
-// (WHATWG URL §5.1): "+" is a space, "%XX" a byte.
-func formUnescape(s string) (string, bool) {
-	if !strings.ContainsAny(s, "%+") {
-		return s, utf8.ValidString(s)
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			b = append(b, ' ')
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return "", false
-			}
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b), utf8.Valid(b)
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func unhex(c byte) byte {
@@ -346,102 +182,4 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - '0'
-}
-
-// pyData writes a body or header value: a str when it is ASCII, an encoded
-// str when it is other UTF-8 (http.client sends a str as Latin-1, which
-// fails on most text and changes the rest), and bytes when it is not UTF-8
-// at all.
-func pyData(s string) string {
-	if !utf8.ValidString(s) {
-		return pyBytes(s)
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return pyQuote(s) + ".encode()"
-		}
-	}
-	return pyQuote(s)
-}
-
-// pyQuote returns s as a Python 3 str literal, in single quotes unless s
-// holds only the single kind, as Python's repr does. Printable characters,
-// non-ASCII included, stay as they are, so 'Nǐn hǎo' reads as written;
-// everything else is escaped. s that is not UTF-8 becomes a bytes literal,
-// the only Python literal that can hold it.
-func pyQuote(s string) string {
-	if !utf8.ValidString(s) {
-		return pyBytes(s)
-	}
-	q := pyQuoteChar(s)
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, q)
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == rune(q):
-			b = append(b, '\\', byte(r))
-		case r == '\n':
-			b = append(b, `\n`...)
-		case r == '\r':
-			b = append(b, `\r`...)
-		case r == '\t':
-			b = append(b, `\t`...)
-		case r < 0x20 || r == 0x7f:
-			b = append(b, '\\', 'x', hexDigits[r>>4], hexDigits[r&15])
-		case r < 0x80 || strconv.IsPrint(r):
-			b = utf8.AppendRune(b, r)
-		case r <= 0xff:
-			b = append(b, '\\', 'x', hexDigits[r>>4], hexDigits[r&15])
-		case r <= 0xffff:
-			b = append(b, '\\', 'u')
-			b = appendHex(b, uint32(r), 4)
-		default:
-			b = append(b, '\\', 'U')
-			b = appendHex(b, uint32(r), 8)
-		}
-	}
-	return string(append(b, q))
-}
-
-func pyQuoteChar(s string) byte {
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		return '"'
-	}
-	return '\''
-}
-
-func pyBytes(s string) string {
-	q := pyQuoteChar(s)
-	b := make([]byte, 0, len(s)+3)
-	b = append(b, 'b', q)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' || c == q:
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, `\n`...)
-		case c == '\r':
-			b = append(b, `\r`...)
-		case c == '\t':
-			b = append(b, `\t`...)
-		case c < 0x20 || c >= 0x7f:
-			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(append(b, q))
-}
-
-func appendHex(b []byte, v uint32, digits int) []byte {
-	for shift := (digits - 1) * 4; shift >= 0; shift -= 4 {
-		b = append(b, hexDigits[v>>uint(shift)&15])
-	}
-	return b
-}
-
-const hexDigits = "0123456789ABCDEF"
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
