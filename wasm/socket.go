@@ -126,36 +126,28 @@ type socketView struct {
 func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended bool) {
 	switch e.ev.Get("type").String() {
 	case "open":
-		v.opened(ws)
+		v.out = build(v.s.Open(ws.Get("protocol").String(), ws.Get("extensions").String(), v.dropped))
+		dom.Replace(v.into, v.out)
+		v.list, _ = dom.Query(v.out, "[data-messages]")
+		v.arr = newArrivalsView(v.out, v.s.Arrivals)
 	case "message":
-		v.message(e)
+		var data []byte
+		d := e.ev.Get("data")
+		binary := d.Type() != js.TypeString
+		if binary {
+			data = dom.Bytes(js.Global().Get("Uint8Array").New(d))
+		} else {
+			data = []byte(d.String())
+		}
+		li, a := v.s.Message(data, binary, e.at)
+		if li != nil {
+			v.list.Call("appendChild", build(li))
+		}
+		v.arr.apply(a)
 	case "close":
 		return v.closed(e), true
 	}
 	return "", false
-}
-
-func (v *socketView) opened(ws js.Value) {
-	v.out = build(v.s.Open(ws.Get("protocol").String(), ws.Get("extensions").String(), v.dropped))
-	dom.Replace(v.into, v.out)
-	v.list, _ = dom.Query(v.out, "[data-messages]")
-	v.arr = newArrivalsView(v.out, v.s.Arrivals)
-}
-
-func (v *socketView) message(e socketEvent) {
-	var data []byte
-	d := e.ev.Get("data")
-	binary := d.Type() != js.TypeString
-	if binary {
-		data = dom.Bytes(js.Global().Get("Uint8Array").New(d))
-	} else {
-		data = []byte(d.String())
-	}
-	li, a := v.s.Message(data, binary, e.at)
-	if li != nil {
-		v.list.Call("appendChild", build(li))
-	}
-	v.arr.apply(a)
 }
 
 // closed shows how the connection ended and returns the cell's state.

@@ -77,30 +77,33 @@ func OfBody(contentType string, head []byte) Kind {
 	return Binary
 }
 
-// byExtension is what a file name says of its bytes before any answer, for
-// the names a lesson is likely to ask for. Content-Type, when there is one,
-// has the last word (Of).
-var byExtension = map[string]Kind{
-	"txt": Text, "css": Text, "js": Text, "csv": Text, "md": Text, "xml": Text,
-	"html": HTML, "htm": HTML,
-	"json": JSON,
-	"png":  Image, "jpg": Image, "jpeg": Image, "gif": Image, "webp": Image,
-	"avif": Image, "svg": Image, "ico": Image, "bmp": Image,
-	"pdf": Binary, "zip": Binary, "gz": Binary, "tgz": Binary, "tar": Binary,
-	"wasm": Binary, "bin": Binary, "mp3": Binary, "mp4": Binary, "webm": Binary,
-	"ogg": Binary, "wav": Binary, "woff": Binary, "woff2": Binary, "ttf": Binary,
+// extensions lists, for each kind, the file extensions a lesson is likely
+// to ask for, each between spaces. A table of strings rather than a map:
+// a map literal is built at start-up by code every student downloads.
+var extensions = [...]string{
+	Text:   " txt css js csv md xml ",
+	HTML:   " html htm ",
+	Image:  " png jpg jpeg gif webp avif svg ico bmp ",
+	JSON:   " json ",
+	Binary: " pdf zip gz tgz tar wasm bin mp3 mp4 webm ogg wav woff woff2 ttf ",
 }
 
 // OfName tells what kind of body a file name ("wirebook.png") is likely to
 // hold, from its extension, compared without regard to case. ok is false for
-// a name without a known extension.
+// a name without a known extension. Content-Type, when there is one, has
+// the last word (Of).
 func OfName(name string) (k Kind, ok bool) {
 	i := strings.LastIndexByte(name, '.')
-	if i < 0 {
-		return Text, false
+	if i < 0 || i == len(name)-1 {
+		return Binary, false
 	}
-	k, ok = byExtension[strings.ToLower(name[i+1:])]
-	return k, ok
+	ext := " " + strings.ToLower(name[i+1:]) + " "
+	for k, list := range extensions {
+		if strings.Contains(list, ext) {
+			return Kind(k), true
+		}
+	}
+	return Binary, false
 }
 
 // printable reports whether b is UTF-8 text without control characters other

@@ -5,7 +5,6 @@
 package codegen
 
 import (
-	"encoding/base64"
 	"strings"
 
 	"wirebook/server/wireproto"
@@ -64,18 +63,13 @@ func forMethod(method string, body Body) Body {
 // lastSegment returns the last segment of url's path, percent-decoded when
 // the escapes are well formed.
 func lastSegment(url string) string {
-	if i := strings.Index(url, "://"); i >= 0 {
-		url = url[i+3:]
-		if j := strings.IndexByte(url, '/'); j >= 0 {
-			url = url[j:]
-		} else {
-			url = ""
-		}
+	if _, rest, ok := strings.Cut(url, "://"); ok {
+		_, url, _ = strings.Cut(rest, "/")
 	}
 	url, _, _ = strings.Cut(url, "#")
 	url, _, _ = strings.Cut(url, "?")
 	seg := url[strings.LastIndexByte(url, '/')+1:]
-	if dec, ok := percentDecode(seg); ok {
+	if dec, ok := formUnescape(strings.ReplaceAll(seg, "+", "%2B")); ok {
 		return dec
 	}
 	return seg
@@ -89,44 +83,67 @@ func lastSegment(url string) string {
 func fileName(url string) string {
 	seg := lastSegment(url)
 	b := make([]byte, 0, len(seg))
-	for _, r := range seg {
-		switch {
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '-', r == '_', r == '.':
-			b = append(b, byte(r))
-		default:
+	letters := false
+	for i := 0; i < len(seg); i++ {
+		switch c := seg[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
+			letters = true
+			b = append(b, c)
+		case c == '.' && len(b) == 0: // no hidden file, no "." or ".."
+		case c == '.', c == '_':
+			b = append(b, c)
+		case c < 0x80 || c >= 0xc0: // one _ for each character, not each byte
 			b = append(b, '_')
 		}
 	}
-	name := strings.TrimLeft(string(b), ".")
 	const maxName = 100 // well under every file system's 255
-	if len(name) > maxName {
-		name = name[len(name)-maxName:]
+	if len(b) > maxName {
+		b = b[len(b)-maxName:]
 	}
-	if strings.Trim(name, "_.") == "" {
+	if !letters {
 		return "response.bin"
 	}
-	return name
+	return string(b)
 }
 
-// percentDecode decodes %XX escapes (RFC 3986 §2.1); ok is false when one is
-// malformed.
-func percentDecode(s string) (string, bool) {
-	if strings.IndexByte(s, '%') < 0 {
-		return s, true
+// decodeBase64 decodes padded standard base64 (RFC 4648 §4). It is here
+// for Basic credentials alone: encoding/base64 would bring its four
+// encodings, built at start-up, into app.wasm.
+func decodeBase64(s string) ([]byte, bool) {
+	if len(s)%4 != 0 {
+		return nil, false
 	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b = append(b, s[i])
-			continue
+	out := make([]byte, 0, len(s)/4*3)
+	for i := 0; i < len(s); i += 4 {
+		var n uint32
+		pad := 0
+		for j := range 4 {
+			c := s[i+j]
+			var v byte
+			switch {
+			case c == '=' && j >= 2 && i+4 == len(s):
+				pad++
+			case pad > 0:
+				return nil, false // data after padding
+			case 'A' <= c && c <= 'Z':
+				v = c - 'A'
+			case 'a' <= c && c <= 'z':
+				v = c - 'a' + 26
+			case '0' <= c && c <= '9':
+				v = c - '0' + 52
+			case c == '+':
+				v = 62
+			case c == '/':
+				v = 63
+			default:
+				return nil, false
+			}
+			n = n<<6 | uint32(v)
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return "", false
-		}
-		b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-		i += 2
+		out = append(out, byte(n>>16), byte(n>>8), byte(n))
+		out = out[:len(out)-pad]
 	}
-	return string(b), true
+	return out, true
 }
 
 func urlOrTarget(r wireproto.Request, base string) string {
@@ -150,8 +167,8 @@ func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 		if !strings.EqualFold(scheme, "Basic") {
 			return "", "", -1
 		}
-		raw, err := base64.StdEncoding.DecodeString(strings.Trim(cred, " \t"))
-		if err != nil {
+		raw, ok := decodeBase64(strings.Trim(cred, " \t"))
+		if !ok {
 			return "", "", -1
 		}
 		for _, c := range raw {
