@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/codegen"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
@@ -428,9 +429,10 @@ func (c *cell) copy(kind string) {
 		return
 	}
 	base := js.Global().Get("location").Get("href").String()
-	text, what := wireproto.Curl(req, base), "curl command"
+	body := c.bodyFor(req, base)
+	text, what := codegen.Curl(req, base, body), "curl command"
 	if kind == "python" {
-		text, what = wireproto.Python(req, base), "Python code"
+		text, what = codegen.Python(req, base, body), "Python code"
 	}
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {
@@ -441,6 +443,17 @@ func (c *cell) copy(kind string) {
 		_, err := dom.Await(clip.Call("writeText", text))
 		c.sayCopied(what, err == nil)
 	}()
+}
+
+// bodyFor tells the code generator how the cell's answer comes: its stream
+// option, the URL, and the kind of the answer shown from its last run.
+func (c *cell) bodyFor(req wireproto.Request, base string) codegen.Body {
+	url, _ := req.URL(base)
+	shown := ""
+	if out, ok := dom.Query(c.outputs, "[data-output][data-kind]"); ok {
+		shown = dom.Attr(out, "data-kind")
+	}
+	return codegen.BodyFor(dom.HasAttr(c.el, "data-stream"), url, shown)
 }
 
 func (c *cell) sayCopied(what string, ok bool) {

@@ -89,6 +89,10 @@ func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, rec
 		case <-stop:
 			return errStopped
 		}
+	case "/download":
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "application/octet-stream"}}})
+		recv.Chunk([]byte("\x00\x01\xff"), 0)
+		return nil
 	case "/down":
 		return &dom.Error{Name: "TypeError", Message: "Failed to fetch"}
 	case "/cut":
@@ -391,6 +395,61 @@ func TestKeysAndControls(t *testing.T) {
 			t.Errorf("status = %q", got)
 		}
 	})
+}
+
+// fakeClipboard installs a navigator.clipboard whose writeText sends what
+// it is given on the channel returned.
+func fakeClipboard(t *testing.T) <-chan string {
+	t.Helper()
+	copied := make(chan string, 1)
+	write := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		copied <- args[0].String()
+		return js.Global().Get("Promise").Call("resolve")
+	})
+	clip := dom.Object()
+	clip.Set("writeText", write)
+	nav := dom.Object()
+	nav.Set("clipboard", clip)
+	old := js.Global().Get("navigator")
+	js.Global().Set("navigator", nav)
+	t.Cleanup(func() {
+		js.Global().Set("navigator", old)
+		write.Release()
+	})
+	return copied
+}
+
+func TestCopyTakesTheBodyAsTheCellSays(t *testing.T) {
+	doc := page(t, "GET /stream", "GET /files/wirebook.png", "GET /download")
+	f := &fake{delay: make(chan struct{})}
+	close(f.delay)
+	start(t, f)
+	copied := fakeClipboard(t)
+	copyAs := func(cell, kind string) string {
+		t.Helper()
+		q(t, q(t, doc, cell), `[data-copy="`+kind+`"]`).Call("dispatch", "click")
+		return <-copied
+	}
+	rows := []struct {
+		name, cell, kind, want string
+	}{
+		{"a stream cell streams in Python", "#cell-1", "python", "stream=True"},
+		{"a stream cell streams in curl", "#cell-1", "curl", "curl -i -N "},
+		{"an image's name saves it before any run", "#cell-2", "curl", "-o wirebook.png "},
+		{"an image's name saves it in Python", "#cell-2", "python", "open('wirebook.png', 'wb')"},
+		{"a name that says nothing prints, before a run", "#cell-3", "curl", "curl -i "},
+	}
+	for _, row := range rows {
+		if got := copyAs(row.cell, row.kind); !strings.Contains(got, row.want) {
+			t.Errorf("%s: copied %q, want %q in it", row.name, got, row.want)
+		}
+	}
+	third := q(t, doc, "#cell-3")
+	q(t, third, "[data-run]").Call("dispatch", "click")
+	waitFor(t, "the download's run", state(third))
+	if got := copyAs("#cell-3", "curl"); !strings.Contains(got, "-o download ") {
+		t.Errorf("after an answer of bytes, copied %q, want it saved to a file", got)
+	}
 }
 
 func TestCloseReleasesEveryListener(t *testing.T) {

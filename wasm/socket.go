@@ -50,96 +50,137 @@ func (q *socketEvents) take() []socketEvent {
 // once the connection closed with a close frame, error if it never opened,
 // broke off (1006) or was stopped.
 func (c *cell) openSocket(r *run, req wireproto.Request, url string, into js.Value) string {
-	if req.Method != "GET" {
-		c.fail(into, js.Undefined(), "A WebSocket is opened with GET; this cell says "+req.Method+".")
+	if msg := handshakeError(req); msg != "" {
+		c.fail(into, js.Undefined(), msg)
 		return "error"
+	}
+	v := &socketView{c: c, into: into, url: render.WebSocketURL(url), s: render.NewSocket()}
+	for _, h := range req.Headers {
+		v.dropped = append(v.dropped, h.Name)
+	}
+	q := &socketEvents{wake: make(chan struct{}, 1)}
+	ws, unlisten, err := dialSocket(v.url, q)
+	if err != nil {
+		c.fail(into, js.Undefined(), "cannot open a WebSocket to "+v.url+": "+err.Error())
+		return "error"
+	}
+	defer unlisten()
+	for {
+		select {
+		case <-q.wake:
+		case <-r.stop:
+			return v.stop(ws, r.why)
+		}
+		for _, e := range q.take() {
+			if state, ended := v.handle(ws, e); ended {
+				return state
+			}
+		}
+	}
+}
+
+// handshakeError says why req cannot open a WebSocket, or "" if it can.
+func handshakeError(req wireproto.Request) string {
+	if req.Method != "GET" {
+		return "A WebSocket is opened with GET; this cell says " + req.Method + "."
 	}
 	if req.Body != "" {
-		c.fail(into, js.Undefined(), "A WebSocket handshake has no body: remove the lines after the blank line, or send messages once the socket is open.")
-		return "error"
+		return "A WebSocket handshake has no body: remove the lines after the blank line, or send messages once the socket is open."
 	}
-	var dropped []string
-	for _, h := range req.Headers {
-		dropped = append(dropped, h.Name)
-	}
-	wsURL := render.WebSocketURL(url)
+	return ""
+}
 
-	q := &socketEvents{wake: make(chan struct{}, 1)}
+// dialSocket asks the browser for a WebSocket to url whose open, message
+// and close events go to q, stamped with the time since this call. unlisten
+// removes the listeners and releases their callbacks.
+func dialSocket(url string, q *socketEvents) (ws js.Value, unlisten func(), err error) {
 	start := dom.Now()
-	var ws js.Value
-	if err := dom.Catch(func() { ws = js.Global().Get("WebSocket").New(wsURL) }); err != nil {
-		c.fail(into, js.Undefined(), "cannot open a WebSocket to "+wsURL+": "+err.Error())
-		return "error"
+	if err := dom.Catch(func() { ws = js.Global().Get("WebSocket").New(url) }); err != nil {
+		return js.Undefined(), nil, err
 	}
 	ws.Set("binaryType", "arraybuffer")
 	var offs []func()
 	for _, typ := range []string{"open", "message", "close"} {
 		offs = append(offs, dom.On(ws, typ, func(ev js.Value) { q.push(ev, dom.Now()-start) }))
 	}
-	defer func() {
+	return ws, func() {
 		for _, off := range offs {
 			off()
 		}
-	}()
+	}, nil
+}
 
-	s := render.NewSocket()
-	var out, list js.Value
-	var arr *arrivalsView
-	for {
-		select {
-		case <-q.wake:
-		case <-r.stop:
-			// The server gets a close frame and can stop sending; the page
-			// does not wait for its answer.
-			_ = dom.Catch(func() { ws.Call("close", 1000, "the page stopped the cell") })
-			msg := "stopped: " + r.why
-			if out.Truthy() {
-				msg += " after " + plural(s.Arrivals.Count(), "message")
-			}
-			c.fail(into, out, msg)
-			return "error"
+// socketView shows one WebSocket cell's connection as its events come.
+type socketView struct {
+	c         *cell
+	into      js.Value // where the output goes
+	url       string   // the ws: or wss: URL asked for
+	dropped   []string // header names the browser's WebSocket cannot send
+	s         *render.Socket
+	out, list js.Value // [data-output] and its [data-messages]; undefined until open
+	arr       *arrivalsView
+}
+
+// handle shows one event; ended is true once the connection is over, with
+// the cell's final state.
+func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended bool) {
+	switch e.ev.Get("type").String() {
+	case "open":
+		v.out = build(v.s.Open(ws.Get("protocol").String(), ws.Get("extensions").String(), v.dropped))
+		dom.Replace(v.into, v.out)
+		v.list, _ = dom.Query(v.out, "[data-messages]")
+		v.arr = newArrivalsView(v.out, v.s.Arrivals)
+	case "message":
+		var data []byte
+		d := e.ev.Get("data")
+		binary := d.Type() != js.TypeString
+		if binary {
+			data = dom.Bytes(js.Global().Get("Uint8Array").New(d))
+		} else {
+			data = []byte(d.String())
 		}
-		for _, e := range q.take() {
-			switch e.ev.Get("type").String() {
-			case "open":
-				out = build(s.Open(ws.Get("protocol").String(), ws.Get("extensions").String(), dropped))
-				dom.Replace(into, out)
-				list, _ = dom.Query(out, "[data-messages]")
-				arr = newArrivalsView(out, s.Arrivals)
-			case "message":
-				var data []byte
-				d := e.ev.Get("data")
-				binary := d.Type() != js.TypeString
-				if binary {
-					data = dom.Bytes(js.Global().Get("Uint8Array").New(d))
-				} else {
-					data = []byte(d.String())
-				}
-				li, a := s.Message(data, binary, e.at)
-				if li != nil {
-					list.Call("appendChild", build(li))
-				}
-				arr.apply(a)
-			case "close":
-				code := e.ev.Get("code").Int()
-				if !out.Truthy() {
-					c.fail(into, js.Undefined(), "The WebSocket to "+wsURL+" did not open (code "+itoa(code)+
-						"). A page is never told why a handshake failed: a server that is down, a refused Origin "+
-						"and an answer other than 101 Switching Protocols all look the same from here.")
-					return "error"
-				}
-				nodes, f := s.Close(code, e.ev.Get("reason").String(), e.at)
-				for _, n := range nodes {
-					out.Call("appendChild", build(n))
-				}
-				setFinal(out, f)
-				if code == 1006 {
-					return "error"
-				}
-				return "done"
-			}
+		li, a := v.s.Message(data, binary, e.at)
+		if li != nil {
+			v.list.Call("appendChild", build(li))
 		}
+		v.arr.apply(a)
+	case "close":
+		return v.closed(e), true
 	}
+	return "", false
+}
+
+// closed shows how the connection ended and returns the cell's state.
+func (v *socketView) closed(e socketEvent) string {
+	code := e.ev.Get("code").Int()
+	if !v.out.Truthy() {
+		v.c.fail(v.into, js.Undefined(), "The WebSocket to "+v.url+" did not open (code "+itoa(code)+
+			"). A page is never told why a handshake failed: a server that is down, a refused Origin "+
+			"and an answer other than 101 Switching Protocols all look the same from here.")
+		return "error"
+	}
+	nodes, f := v.s.Close(code, e.ev.Get("reason").String(), e.at)
+	for _, n := range nodes {
+		v.out.Call("appendChild", build(n))
+	}
+	setFinal(v.out, f)
+	if code == 1006 {
+		return "error"
+	}
+	return "done"
+}
+
+// stop closes the socket for a stopped run and says so in the cell.
+func (v *socketView) stop(ws js.Value, why string) string {
+	// The server gets a close frame and can stop sending; the page does not
+	// wait for its answer.
+	_ = dom.Catch(func() { ws.Call("close", 1000, "the page stopped the cell") })
+	msg := "stopped: " + why
+	if v.out.Truthy() {
+		msg += " after " + plural(v.s.Arrivals.Count(), "message")
+	}
+	v.c.fail(v.into, v.out, msg)
+	return "error"
 }
 
 // arrivalsView keeps the DOM of a render.Timeline up to date.

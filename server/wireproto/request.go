@@ -1,6 +1,6 @@
-// Package wireproto is the vocabulary the server and the WebAssembly client
-// share: the request text of a lesson cell, the code a cell is shown as, what
-// a response body is, and the relay frames. It builds for GOOS=js and so must
+// Package wireproto is what the server and the WebAssembly client truly
+// share: the request text of a lesson cell and the relay frames. Everything
+// only the client needs lives under wasm/. It builds for GOOS=js and so must
 // not import net/http, fmt, encoding/json, encoding/binary or anything else
 // that pulls in reflect: every byte here is downloaded by every student.
 // deps_test.go holds that line.

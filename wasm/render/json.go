@@ -1,6 +1,6 @@
 package render
 
-import "wirebook/server/wireproto"
+import "wirebook/wasm/jsonview"
 
 // jsonOpenDepth is how deep the JSON view starts unfolded: enough for any
 // answer of the course, while a large document opens as an outline.
@@ -16,16 +16,16 @@ const jsonOpenDepth = 3
 //	    …
 //	  }</details>
 //	</div>
-func JSONView(v *wireproto.JSONValue) *Node {
+func JSONView(v *jsonview.Value) *Node {
 	return El("div", A("class", "json"), jsonNode(v, 0))
 }
 
-func jsonNode(v *wireproto.JSONValue, depth int) *Node {
+func jsonNode(v *jsonview.Value, depth int) *Node {
 	var open, close, class, unit string
 	switch v.Kind {
-	case wireproto.JSONObject:
+	case jsonview.Object:
 		open, close, class, unit = "{", "}", "j-obj", "key"
-	case wireproto.JSONArray:
+	case jsonview.Array:
 		open, close, class, unit = "[", "]", "j-arr", "item"
 	default:
 		return El("span", A("class", jsonClass(v.Kind)), Text(v.Text))
@@ -44,7 +44,7 @@ func jsonNode(v *wireproto.JSONValue, depth int) *Node {
 	d := El("details", attrs, El("summary", A("data-n", n+" "+close), Text(open)))
 	for i, item := range v.Items {
 		row := El("div", A("class", "j-item"))
-		if v.Kind == wireproto.JSONObject {
+		if v.Kind == jsonview.Object {
 			row.Kids = append(row.Kids, El("span", A("class", "j-key"), Text(v.Keys[i])), Text(": "))
 		}
 		row.Kids = append(row.Kids, jsonNode(item, depth+1))
@@ -57,13 +57,13 @@ func jsonNode(v *wireproto.JSONValue, depth int) *Node {
 	return d
 }
 
-func jsonClass(k wireproto.JSONKind) string {
+func jsonClass(k jsonview.Kind) string {
 	switch k {
-	case wireproto.JSONString:
+	case jsonview.String:
 		return "j-str"
-	case wireproto.JSONNumber:
+	case jsonview.Number:
 		return "j-num"
-	case wireproto.JSONBool:
+	case jsonview.Bool:
 		return "j-bool"
 	}
 	return "j-null"

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/bodykind"
+	"wirebook/wasm/jsonview"
 )
 
 // Head is the status and headers of a response, as a transport received them.
@@ -62,7 +64,7 @@ type Output struct {
 	stream   bool
 	head     Head
 	ctype    string
-	kind     wireproto.Kind
+	kind     bodykind.Kind
 	typed    bool // the response named a media type
 	live     bool
 	size     int
@@ -95,11 +97,11 @@ func NewOutput(stream bool) *Output {
 func (o *Output) Head(h Head) *Node {
 	o.head = h
 	o.ctype = h.Header("Content-Type")
-	o.kind = wireproto.KindOf(o.ctype)
-	o.typed = wireproto.MediaType(o.ctype) != ""
-	o.live = o.stream || (o.typed && o.kind == wireproto.KindText)
+	o.kind = bodykind.Of(o.ctype)
+	o.typed = bodykind.MediaType(o.ctype) != ""
+	o.live = o.stream || (o.typed && o.kind == bodykind.Text)
 	if !o.typed && o.live {
-		o.kind = wireproto.KindText // a stream cell shows what comes as text
+		o.kind = bodykind.Text // a stream cell shows what comes as text
 	}
 
 	// Without a Content-Type the kind waits for the body (see End).
@@ -231,7 +233,7 @@ func (o *Output) End(elapsed time.Duration) Final {
 	f.TimeText, f.TimeAttr = Millis(elapsed)
 	f.SizeText, f.SizeAttr = Bytes(o.size)
 	if !o.typed && !o.live {
-		o.kind = wireproto.KindOfBody(o.ctype, o.kept[:min(len(o.kept), 512)])
+		o.kind = bodykind.OfBody(o.ctype, o.kept[:min(len(o.kept), 512)])
 	}
 	f.Kind = o.kind.String()
 	if o.live {
@@ -262,17 +264,17 @@ func (o *Output) body() *Node {
 			Text("The body is "+itoa(o.size)+" bytes, more than this page shows ("+itoa(o.MaxBody)+"); the size above is exact."))
 	}
 	switch o.kind {
-	case wireproto.KindHTML:
+	case bodykind.HTML:
 		return htmlView(o.kept, o.head.URL, o.Label, o.head.Via, o.MaxText)
-	case wireproto.KindJSON:
-		if v, err := wireproto.ParseJSON(string(o.kept)); err == nil {
+	case bodykind.JSON:
+		if v, err := jsonview.Parse(string(o.kept)); err == nil {
 			return JSONView(v)
 		}
 		// Labelled JSON that is not: show what came, so the student sees why.
 		return textView(o.kept, o.MaxText)
-	case wireproto.KindText:
+	case bodykind.Text:
 		return textView(o.kept, o.MaxText)
-	case wireproto.KindImage:
+	case bodykind.Image:
 		if o.BlobURL != nil {
 			return El("img", A("src", o.BlobURL(o.ctype, o.kept), "alt", "the response body, "+o.ctype, "class", "out-image"))
 		}

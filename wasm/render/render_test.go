@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/jsonview"
 )
 
 func TestStatusLine(t *testing.T) {
@@ -489,7 +490,7 @@ func TestFrameTitleNamesItsCell(t *testing.T) {
 
 func TestJSONView(t *testing.T) {
 	t.Parallel()
-	v, err := wireproto.ParseJSON(`{"a":[1,{"b":{"c":{"d":null}}}],"e":[],"f":{},"g":true,"h":"x"}`)
+	v, err := jsonview.Parse(`{"a":[1,{"b":{"c":{"d":null}}}],"e":[],"f":{},"g":true,"h":"x"}`)
 	if err != nil {
 		t.Fatal(err)
 	}

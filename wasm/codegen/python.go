@@ -1,130 +1,135 @@
-package wireproto
+package codegen
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"wirebook/server/wireproto"
+	"wirebook/wasm/bodykind"
 )
 
-// Curl returns the curl command line that sends r, resolved against base
-// (see Request.URL), for a POSIX shell. Every argument that is not a plain
-// word is single-quoted, so the command is safe to paste whatever the cell
-// holds. The result has no trailing newline.
+const pythonWidth = 79 // PEP 8
+
+// Python returns a runnable Python snippet that sends r with requests and
+// prints the exchange the way the course does, taking the body as body
+// says: resp.text printed whole, iter_lines() of a stream=True request
+// printed as each line comes, or resp.content written to a file. A form body
+// (application/x-www-form-urlencoded) becomes a dict, or a list of pairs when
+// a name repeats; any other body is sent as a string. A Basic Authorization
+// header becomes auth=HTTPBasicAuth(...). Headers with the same name are
+// joined into one dict entry (with ", ", or "; " for Cookie), as RFC 9110
+// §5.3 allows. The result has no trailing newline.
 //
-// A body with a NUL byte cannot be written on a command line at all; such a
-// command is not faithful.
-func Curl(r Request, base string) string {
-	url := r.urlOrTarget(base)
+// Like the course's snippets it keeps requests' defaults, so it follows
+// redirects where the wire transport shows the 3xx itself.
+func Python(r wireproto.Request, base string, body Body) string {
+	url := urlOrTarget(r, base)
+	body = forMethod(r.Method, body)
 	user, pass, auth := basicAuth(r.Headers)
+	form, isForm := formPairs(r)
+
 	var b strings.Builder
-	if r.Method == "HEAD" && r.Body == "" {
-		// -X HEAD leaves curl waiting for a body that never comes; -I is
-		// curl's own way to send HEAD (and it shows the headers).
-		b.WriteString("curl -I")
-	} else {
-		b.WriteString("curl -i")
-		// curl infers GET, and POST once it has data; saying so with -X only
-		// draws a warning from it.
-		if !(r.Method == "GET" && r.Body == "") && !(r.Method == "POST" && r.Body != "") {
-			b.WriteString(" -X ")
-			b.WriteString(shellWord(r.Method))
-		}
+	b.WriteString("import requests\n")
+	if auth >= 0 {
+		b.WriteString("from requests.auth import HTTPBasicAuth\n")
 	}
-	if strings.ContainsAny(url, "[]{}") {
-		// Without -g, curl reads "[1-3]" and "{a,b}" in a URL as globs.
-		b.WriteString(" -g")
+	var kwargs []string
+	if entries := pyHeaders(r.Headers, auth, isForm); len(entries) > 0 {
+		writePyCollection(&b, "headers", "{", "}", entries)
+		kwargs = append(kwargs, "headers=headers")
 	}
-	b.WriteByte(' ')
-	b.WriteString(shellQuote(url))
-	arg := func(flag, v string) {
-		b.WriteString(" \\\n  ")
-		b.WriteString(flag)
-		b.WriteByte(' ')
-		b.WriteString(shellQuote(v))
+	if writePyBody(&b, r.Body, form, isForm) {
+		kwargs = append(kwargs, "data=data")
 	}
 	if auth >= 0 {
-		arg("-u", user+":"+pass)
+		kwargs = append(kwargs, "auth=HTTPBasicAuth("+pyQuote(user)+", "+pyQuote(pass)+")")
 	}
-	for i, h := range r.Headers {
-		switch {
-		case i == auth:
-		case h.Value == "":
-			// "-H 'Name:'" tells curl to drop a header; "Name;" sends it empty.
-			arg("-H", h.Name+";")
-		default:
-			arg("-H", h.Name+": "+h.Value)
-		}
+	if body == Stream {
+		kwargs = append(kwargs, "stream=True")
 	}
-	switch {
-	case r.Body == "":
-	case r.Body[0] == '@':
-		// --data-binary @x would send the file x; --data-raw takes it literally.
-		arg("--data-raw", r.Body)
-	default:
-		arg("--data-binary", r.Body)
-	}
+	writePyCall(&b, r.Method, url, kwargs)
+	writePyAnswer(&b, body, fileName(url))
 	return b.String()
 }
 
-// shellQuote single-quotes s for a POSIX shell: inside single quotes nothing
-// is special except the quote itself, which is closed, escaped and reopened.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// shellWord leaves a method such as PUT bare, as people write it, and quotes
-// one holding a token character the shell would act on (' $ & | ` ...).
-func shellWord(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return shellQuote(s)
-		}
-	}
-	if s == "" {
-		return "''"
-	}
-	return s
-}
-
-// basicAuth finds the first Authorization header and, if it is Basic with
-// printable ASCII credentials, returns them and the header's index; else
-// index -1. Only ASCII is turned into -u or HTTPBasicAuth: requests encodes
-// credentials as Latin-1 and curl passes bytes, so anything else would not
-// send what the cell sends.
-func basicAuth(hs []Header) (user, pass string, index int) {
+// pyHeaders returns the entries of the headers dict: every header but the
+// Authorization one auth indexes (-1 for none), repeats merged.
+func pyHeaders(hs []wireproto.Header, auth int, isForm bool) []string {
+	var merged [][2]string
 	for i, h := range hs {
-		if !strings.EqualFold(h.Name, "Authorization") {
+		if i == auth {
 			continue
 		}
-		scheme, cred, _ := strings.Cut(h.Value, " ")
-		if !strings.EqualFold(scheme, "Basic") {
-			return "", "", -1
+		// requests writes this very header for a dict of data; leaving it
+		// out keeps the snippet as short as the course's own.
+		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, bodykind.FormType) {
+			continue
 		}
-		raw, err := base64.StdEncoding.DecodeString(trimOWS(cred))
-		if err != nil {
-			return "", "", -1
-		}
-		for _, c := range raw {
-			if c < 0x20 || c >= 0x7f {
-				return "", "", -1
-			}
-		}
-		user, pass, ok := strings.Cut(string(raw), ":")
-		if !ok {
-			return "", "", -1
-		}
-		return user, pass, i
+		merged = mergeHeader(merged, h)
 	}
-	return "", "", -1
+	entries := make([]string, len(merged))
+	for i, kv := range merged {
+		entries[i] = pyQuote(kv[0]) + ": " + pyData(kv[1])
+	}
+	return entries
 }
 
-func (r Request) urlOrTarget(base string) string {
-	if u, err := r.URL(base); err == nil {
-		return u
+// writePyBody writes "data = ..." for a request body, as form pairs when it
+// is a form, and reports whether there was one.
+func writePyBody(b *strings.Builder, body string, form [][2]string, isForm bool) bool {
+	switch {
+	case body == "":
+		return false
+	case isForm && hasRepeats(form):
+		entries := make([]string, len(form))
+		for i, kv := range form {
+			entries[i] = "(" + pyQuote(kv[0]) + ", " + pyQuote(kv[1]) + ")"
+		}
+		writePyCollection(b, "data", "[", "]", entries)
+	case isForm:
+		entries := make([]string, len(form))
+		for i, kv := range form {
+			entries[i] = pyQuote(kv[0]) + ": " + pyQuote(kv[1])
+		}
+		writePyCollection(b, "data", "{", "}", entries)
+	default:
+		b.WriteString("data = ")
+		b.WriteString(pyData(body))
+		b.WriteByte('\n')
 	}
-	return r.Target
+	return true
+}
+
+// writePyCall writes "resp = requests.get(url, ...)": on one line if it
+// fits, else, the course's layout, each keyword argument on its own line,
+// lined up under the first argument.
+func writePyCall(b *strings.Builder, method, url string, kwargs []string) {
+	head := "resp = requests."
+	first := pyQuote(url)
+	if fn := pythonShortcut(method); fn != "" {
+		head += fn + "("
+	} else {
+		head += "request("
+		first = pyQuote(method) + ", " + first
+	}
+	line := head + first
+	for _, kw := range kwargs {
+		line += ", " + kw
+	}
+	if utf8.RuneCountInString(line)+1 <= pythonWidth || len(kwargs) == 0 {
+		b.WriteString(line)
+	} else {
+		pad := "\n" + strings.Repeat(" ", len(head))
+		b.WriteString(head)
+		b.WriteString(first)
+		for _, kw := range kwargs {
+			b.WriteByte(',')
+			b.WriteString(pad)
+			b.WriteString(kw)
+		}
+	}
+	b.WriteString(")\n")
 }
 
 // pythonShortcut returns the requests function for method, or "" if it has
@@ -137,114 +142,30 @@ func pythonShortcut(method string) string {
 	return ""
 }
 
-const pythonWidth = 79 // PEP 8
-
-// Python returns a runnable Python snippet that sends r with requests and
-// prints the exchange the way the course does. A form body
-// (application/x-www-form-urlencoded) becomes a dict, or a list of pairs when
-// a name repeats; any other body is sent as a string. A Basic Authorization
-// header becomes auth=HTTPBasicAuth(...). Headers with the same name are
-// joined into one dict entry (with ", ", or "; " for Cookie), as RFC 9110
-// §5.3 allows. The result has no trailing newline.
-//
-// Like the course's snippets it keeps requests' defaults, so it follows
-// redirects where the wire transport shows the 3xx itself.
-func Python(r Request, base string) string {
-	url := r.urlOrTarget(base)
-	user, pass, auth := basicAuth(r.Headers)
-	form, isForm := formPairs(r)
-
-	var b strings.Builder
-	b.WriteString("import requests\n")
-	if auth >= 0 {
-		b.WriteString("from requests.auth import HTTPBasicAuth\n")
-	}
-	var kwargs []string
-
-	var hs [][2]string
-	for i, h := range r.Headers {
-		if i == auth {
-			continue
-		}
-		// requests writes this very header for a dict of data; leaving it
-		// out keeps the snippet as short as the course's own.
-		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, formType) {
-			continue
-		}
-		hs = mergeHeader(hs, h)
-	}
-	if len(hs) > 0 {
-		entries := make([]string, len(hs))
-		for i, kv := range hs {
-			entries[i] = pyQuote(kv[0]) + ": " + pyData(kv[1])
-		}
-		writePyCollection(&b, "headers", "{", "}", entries)
-		kwargs = append(kwargs, "headers=headers")
-	}
-	switch {
-	case r.Body == "":
-	case isForm && hasRepeats(form):
-		entries := make([]string, len(form))
-		for i, kv := range form {
-			entries[i] = "(" + pyQuote(kv[0]) + ", " + pyQuote(kv[1]) + ")"
-		}
-		writePyCollection(&b, "data", "[", "]", entries)
-		kwargs = append(kwargs, "data=data")
-	case isForm:
-		entries := make([]string, len(form))
-		for i, kv := range form {
-			entries[i] = pyQuote(kv[0]) + ": " + pyQuote(kv[1])
-		}
-		writePyCollection(&b, "data", "{", "}", entries)
-		kwargs = append(kwargs, "data=data")
-	default:
-		b.WriteString("data = ")
-		b.WriteString(pyData(r.Body))
-		b.WriteByte('\n')
-		kwargs = append(kwargs, "data=data")
-	}
-	if auth >= 0 {
-		kwargs = append(kwargs, "auth=HTTPBasicAuth("+pyQuote(user)+", "+pyQuote(pass)+")")
-	}
-
-	head := "resp = requests."
-	first := pyQuote(url)
-	if fn := pythonShortcut(r.Method); fn != "" {
-		head += fn + "("
-	} else {
-		head += "request("
-		first = pyQuote(r.Method) + ", " + first
-	}
-	line := head + first
-	for _, kw := range kwargs {
-		line += ", " + kw
-	}
-	if utf8.RuneCountInString(line)+1 <= pythonWidth || len(kwargs) == 0 {
-		b.WriteString(line)
-	} else {
-		// The course's layout: each keyword argument on its own line, lined
-		// up under the first argument.
-		pad := "\n" + strings.Repeat(" ", len(head))
-		b.WriteString(head)
-		b.WriteString(first)
-		for _, kw := range kwargs {
-			b.WriteByte(',')
-			b.WriteString(pad)
-			b.WriteString(kw)
-		}
-	}
-	b.WriteString(")\n" +
-		"print(resp.status_code, resp.reason)\n" +
+// writePyAnswer writes the lines that show the answer: the status line and
+// headers, then the body as body says. name is the file a saved body goes
+// to; fileName made it safe inside a Python string as it is.
+func writePyAnswer(b *strings.Builder, body Body, name string) {
+	b.WriteString("print(resp.status_code, resp.reason)\n" +
 		"for k, v in resp.headers.items():\n" +
 		"    print(f'{k}: {v}')\n" +
-		"print()\n" +
-		"print(resp.text)")
-	return b.String()
+		"print()\n")
+	switch body {
+	case Stream:
+		// flush: when the output goes to a pipe, Python would hold the
+		// lines back until its buffer fills or the stream ends.
+		b.WriteString("for line in resp.iter_lines():\n" +
+			"    print(line.decode(errors='replace'), flush=True)")
+	case Save:
+		b.WriteString("with open('" + name + "', 'wb') as f:\n" +
+			"    f.write(resp.content)\n" +
+			"print(f'wrote {len(resp.content)} bytes to " + name + "')")
+	default:
+		b.WriteString("print(resp.text)")
+	}
 }
 
-const formType = "application/x-www-form-urlencoded"
-
-func mergeHeader(hs [][2]string, h Header) [][2]string {
+func mergeHeader(hs [][2]string, h wireproto.Header) [][2]string {
 	for i := range hs {
 		if strings.EqualFold(hs[i][0], h.Name) {
 			sep := ", "
@@ -280,8 +201,8 @@ func writePyCollection(b *strings.Builder, name, open, close string, entries []s
 // formPairs decodes a form body when the request says it is one and every
 // piece is a well-formed name=value in UTF-8, so that requests re-encoding
 // the pairs sends the same form. Otherwise the body goes as a string.
-func formPairs(r Request) ([][2]string, bool) {
-	if r.Body == "" || MediaType(r.Header("Content-Type")) != formType {
+func formPairs(r wireproto.Request) ([][2]string, bool) {
+	if r.Body == "" || bodykind.MediaType(r.Header("Content-Type")) != bodykind.FormType {
 		return nil, false
 	}
 	var pairs [][2]string
@@ -333,16 +254,6 @@ func formUnescape(s string) (string, bool) {
 		}
 	}
 	return string(b), utf8.Valid(b)
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
 }
 
 // pyData writes a body or header value: a str when it is ASCII, an encoded

@@ -1,24 +1,99 @@
-package wireproto
+package codegen
 
 import (
+	"bytes"
+	"encoding/base64"
+	"strings"
 	"testing"
+
+	"wirebook/server/wireproto"
 )
 
 const testBase = "http://127.0.0.1:2500/lesson"
 
-// pyTail is how every snippet ends: the course's way of showing a response.
-const pyTail = `print(resp.status_code, resp.reason)
+// pyHead is how every snippet shows the status line and headers: the
+// course's way of showing a response.
+const pyHead = `print(resp.status_code, resp.reason)
 for k, v in resp.headers.items():
     print(f'{k}: {v}')
 print()
-print(resp.text)`
+`
+
+// pyTail is how a snippet ends when it prints the body.
+const pyTail = pyHead + "print(resp.text)"
 
 var codegenCases = []struct {
 	name   string
 	text   string
+	body   Body
 	curl   string
 	python string
 }{
+	{
+		name: "the image cell saves its bytes to a file named after the URL",
+		text: "GET /files/wirebook.png",
+		body: Save,
+		curl: `curl -D - -o wirebook.png 'http://127.0.0.1:2500/files/wirebook.png'`,
+		python: "import requests\nresp = requests.get('http://127.0.0.1:2500/files/wirebook.png')\n" + pyHead +
+			"with open('wirebook.png', 'wb') as f:\n" +
+			"    f.write(resp.content)\n" +
+			"print(f'wrote {len(resp.content)} bytes to wirebook.png')",
+	},
+	{
+		name: "the stream cell prints each line as it comes",
+		text: "GET /stream",
+		body: Stream,
+		curl: `curl -i -N 'http://127.0.0.1:2500/stream'`,
+		python: "import requests\nresp = requests.get('http://127.0.0.1:2500/stream', stream=True)\n" + pyHead +
+			"for line in resp.iter_lines():\n" +
+			"    print(line.decode(errors='replace'), flush=True)",
+	},
+	{
+		name: "a saved body's file name is decoded and made safe; the query is not in it",
+		text: "POST /render/my%20chart;1.png?size=2\nContent-Type: application/json\n\n{}",
+		body: Save,
+		curl: "curl -D - -o my_chart_1.png 'http://127.0.0.1:2500/render/my%20chart;1.png?size=2' \\\n" +
+			"  -H 'Content-Type: application/json' \\\n" +
+			"  --data-binary '{}'",
+		python: "import requests\n" +
+			"headers = {'Content-Type': 'application/json'}\n" +
+			"data = '{}'\n" +
+			"resp = requests.post('http://127.0.0.1:2500/render/my%20chart;1.png?size=2',\n" +
+			"                     headers=headers,\n" +
+			"                     data=data)\n" + pyHead +
+			"with open('my_chart_1.png', 'wb') as f:\n" +
+			"    f.write(resp.content)\n" +
+			"print(f'wrote {len(resp.content)} bytes to my_chart_1.png')",
+	},
+	{
+		name: "a streamed POST keeps -X off and stream=True last",
+		text: "POST http://127.0.0.1:2505/events\n\nfrom=now",
+		body: Stream,
+		curl: "curl -i -N 'http://127.0.0.1:2505/events' \\\n" +
+			"  --data-binary 'from=now'",
+		python: "import requests\n" +
+			"data = 'from=now'\n" +
+			"resp = requests.post('http://127.0.0.1:2505/events', data=data, stream=True)\n" + pyHead +
+			"for line in resp.iter_lines():\n" +
+			"    print(line.decode(errors='replace'), flush=True)",
+	},
+	{
+		name:   "HEAD has no body to stream or save",
+		text:   "HEAD /files/wirebook.png",
+		body:   Save,
+		curl:   `curl -I 'http://127.0.0.1:2500/files/wirebook.png'`,
+		python: "import requests\nresp = requests.head('http://127.0.0.1:2500/files/wirebook.png')\n" + pyTail,
+	},
+	{
+		name: "a URL without a name saves to response.bin",
+		text: "GET http://127.0.0.1:2503/",
+		body: Save,
+		curl: `curl -D - -o response.bin 'http://127.0.0.1:2503/'`,
+		python: "import requests\nresp = requests.get('http://127.0.0.1:2503/')\n" + pyHead +
+			"with open('response.bin', 'wb') as f:\n" +
+			"    f.write(resp.content)\n" +
+			"print(f'wrote {len(resp.content)} bytes to response.bin')",
+	},
 	{
 		name:   "GET with a query, the course's own example",
 		text:   "GET http://127.0.0.1:2505/json?name=David&title=Instructor",
@@ -195,11 +270,11 @@ func TestCurl(t *testing.T) {
 	for _, tc := range codegenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ParseRequest(tc.text)
+			r, err := wireproto.ParseRequest(tc.text)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := Curl(r, testBase); got != tc.curl {
+			if got := Curl(r, testBase, tc.body); got != tc.curl {
 				t.Fatalf("Curl()\n got: %s\nwant: %s", got, tc.curl)
 			}
 		})
@@ -211,11 +286,11 @@ func TestPython(t *testing.T) {
 	for _, tc := range codegenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := ParseRequest(tc.text)
+			r, err := wireproto.ParseRequest(tc.text)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := Python(r, testBase); got != tc.python {
+			if got := Python(r, testBase, tc.body); got != tc.python {
 				t.Fatalf("Python()\n got: %s\nwant: %s", got, tc.python)
 			}
 		})
@@ -245,4 +320,95 @@ func TestPyQuote(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCodegen: code generation copes with anything the parser accepts.
+func FuzzCodegen(f *testing.F) {
+	for _, tc := range codegenCases {
+		f.Add(tc.text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r, err := wireproto.ParseRequest(text)
+		if err != nil {
+			return
+		}
+		for _, body := range []Body{Print, Stream, Save} {
+			_ = Curl(r, testBase, body)
+			_ = Python(r, testBase, body)
+		}
+	})
+}
+
+func TestBodyFor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		stream bool
+		url    string
+		shown  string
+		want   Body
+	}{
+		{"a stream cell streams", true, "http://127.0.0.1:2500/stream", "", Stream},
+		{"the stream option wins over an image name", true, "http://h/cam.jpg", "image", Stream},
+		{"an image's name says save before any run", false, "http://127.0.0.1:2500/files/wirebook.png", "", Save},
+		{"an archive's name says save", false, "http://h/x/data.tar.gz?v=2", "", Save},
+		{"an escaped name is read decoded", false, "http://h/a%2Epng", "", Save},
+		{"a text file's name says print, whatever ran before", false, "http://h/greetings.txt", "binary", Print},
+		{"no name: the last answer was an image", false, "http://h/avatar", "image", Save},
+		{"no name: the last answer was bytes", false, "http://h/download", "binary", Save},
+		{"no name: the last answer was JSON", false, "http://h/json?name=Ana", "json", Print},
+		{"no name, never run: print", false, "http://h/hello", "", Print},
+		{"a dot in the query is not an extension", false, "http://h/hello?f=a.png", "", Print},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := BodyFor(tc.stream, tc.url, tc.shown); got != tc.want {
+				t.Fatalf("BodyFor(%v, %q, %q) = %v, want %v", tc.stream, tc.url, tc.shown, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFileName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ url, want string }{
+		{"http://127.0.0.1:2500/files/wirebook.png", "wirebook.png"},
+		{"http://h/a/b/photo%20of%20me.JPG?x=1#top", "photo_of_me.JPG"},
+		{"http://h/%2E%2E%2Fetc%2Fpasswd", "_etc_passwd"},
+		{"http://h/..", "response.bin"},
+		{"http://h/.hidden.png", "hidden.png"},
+		{"http://h/", "response.bin"},
+		{"http://h", "response.bin"},
+		{"http://h/caf%C3%A9.png", "caf_.png"},
+		{"http://h/bad%zzescape.bin", "bad_zzescape.bin"},
+		{"http://h/$(rm -rf ~).png", "__rm_-rf___.png"},
+		{"http://h/" + strings.Repeat("a", 300) + ".png", strings.Repeat("a", 96) + ".png"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.url, func(t *testing.T) {
+			t.Parallel()
+			if got := fileName(tc.url); got != tc.want {
+				t.Fatalf("fileName(%q) = %q, want %q", tc.url, got, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzDecodeBase64 holds the small decoder to encoding/base64's StdEncoding
+// (without the line breaks that one skips).
+func FuzzDecodeBase64(f *testing.F) {
+	for _, s := range []string{"", "RGF2aWQ6NGJZYURaQ0ZzVFk0", "YQ==", "YWI=", "YWJj", "YQ=", "Y===", "YQ==YQ==", "not*base64", "YQ=a", "////", "+/+/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\r\n") {
+			return
+		}
+		want, err := base64.StdEncoding.DecodeString(s)
+		got, ok := decodeBase64(s)
+		if ok != (err == nil) || ok && !bytes.Equal(got, want) {
+			t.Fatalf("decodeBase64(%q) = %q, %v; encoding/base64 says %q, %v", s, got, ok, want, err)
+		}
+	})
 }

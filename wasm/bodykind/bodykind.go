@@ -1,4 +1,7 @@
-package wireproto
+// Package bodykind tells how the client shows a response body (as text, a
+// page, an image, JSON or bytes) from its Content-Type, its first bytes or
+// the name it was asked for.
+package bodykind
 
 import (
 	"strings"
@@ -9,11 +12,11 @@ import (
 type Kind uint8
 
 const (
-	KindText   Kind = iota // in a <pre>
-	KindHTML               // in a sandboxed <iframe srcdoc>
-	KindImage              // in an <img>, which runs no script, SVG included
-	KindJSON               // in the foldable JSON view
-	KindBinary             // as a size and a hex dump, never decoded
+	Text   Kind = iota // in a <pre>
+	HTML               // in a sandboxed <iframe srcdoc>
+	Image              // in an <img>, which runs no script, SVG included
+	JSON               // in the foldable JSON view
+	Binary             // as a size and a hex dump, never decoded
 )
 
 var kindNames = [...]string{"text", "html", "image", "json", "binary"}
@@ -26,6 +29,9 @@ func (k Kind) String() string {
 	return "binary"
 }
 
+// FormType is the media type of an HTML form's body (WHATWG URL §5.1).
+const FormType = "application/x-www-form-urlencoded"
+
 // MediaType returns the media type of a Content-Type value, lower-cased and
 // without parameters or whitespace: "Text/HTML; charset=utf-8" → "text/html".
 // It returns "" when there is none.
@@ -34,41 +40,70 @@ func MediaType(contentType string) string {
 	return strings.ToLower(trimOWS(mt))
 }
 
-// KindOf tells how to show a body from its Content-Type alone. An empty or
-// unknown type is KindBinary; KindOfBody can do better for an empty one.
-func KindOf(contentType string) Kind {
+// Of tells how to show a body from its Content-Type alone. An empty or
+// unknown type is Binary; OfBody can do better for an empty one.
+func Of(contentType string) Kind {
 	mt := MediaType(contentType)
 	typ, sub, ok := strings.Cut(mt, "/")
 	if !ok || typ == "" || sub == "" {
-		return KindBinary
+		return Binary
 	}
 	switch {
 	case mt == "application/json" || mt == "text/json" || strings.HasSuffix(sub, "+json"):
-		return KindJSON
+		return JSON
 	case mt == "text/html" || mt == "application/xhtml+xml":
-		return KindHTML
+		return HTML
 	case typ == "image":
-		return KindImage
+		return Image
 	case typ == "text",
 		mt == "application/xml" || strings.HasSuffix(sub, "+xml"),
 		mt == "application/javascript" || mt == "application/ecmascript",
-		mt == formType:
-		return KindText
+		mt == FormType:
+		return Text
 	}
-	return KindBinary
+	return Binary
 }
 
-// KindOfBody is KindOf, except that a body sent without a Content-Type is
+// OfBody is Of, except that a body sent without a Content-Type is
 // shown as text when its first bytes (head, e.g. the first chunk) are
 // printable UTF-8, rather than as binary.
-func KindOfBody(contentType string, head []byte) Kind {
+func OfBody(contentType string, head []byte) Kind {
 	if MediaType(contentType) != "" {
-		return KindOf(contentType)
+		return Of(contentType)
 	}
 	if len(head) > 0 && printable(head) {
-		return KindText
+		return Text
 	}
-	return KindBinary
+	return Binary
+}
+
+// extensions lists, for each kind, the file extensions a lesson is likely
+// to ask for, each between spaces. A table of strings rather than a map:
+// a map literal is built at start-up by code every student downloads.
+var extensions = [...]string{
+	Text:   " txt css js csv md xml ",
+	HTML:   " html htm ",
+	Image:  " png jpg jpeg gif webp avif svg ico bmp ",
+	JSON:   " json ",
+	Binary: " pdf zip gz tgz tar wasm bin mp3 mp4 webm ogg wav woff woff2 ttf ",
+}
+
+// OfName tells what kind of body a file name ("wirebook.png") is likely to
+// hold, from its extension, compared without regard to case. ok is false for
+// a name without a known extension. Content-Type, when there is one, has
+// the last word (Of).
+func OfName(name string) (k Kind, ok bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 || i == len(name)-1 {
+		return Binary, false
+	}
+	ext := " " + strings.ToLower(name[i+1:]) + " "
+	for k, list := range extensions {
+		if strings.Contains(list, ext) {
+			return Kind(k), true
+		}
+	}
+	return Binary, false
 }
 
 // printable reports whether b is UTF-8 text without control characters other
@@ -140,4 +175,16 @@ func nextParam(s string) (name, value, rest string, ok bool) {
 	}
 	value, rest, ok = strings.Cut(s, ";")
 	return name, trimOWS(value), rest, ok
+}
+
+// trimOWS trims the optional whitespace of RFC 9110 §5.6.3: spaces and tabs
+// only, never other Unicode space.
+func trimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

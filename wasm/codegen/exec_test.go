@@ -1,9 +1,11 @@
 //go:build !js && !wasip1
 
 // These tests run the generated code for real (python3, sh and curl, against
-// a loopback server), so they need a host with processes: not GOOS=js.
+// a loopback server), so they need a host with processes: not GOOS=js. They
+// fail, never skip, when a tool is missing: they are the only proof that
+// Copy as curl/Python works, and .ci/run installs what they need.
 
-package wireproto
+package codegen
 
 import (
 	"bytes"
@@ -18,10 +20,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"wirebook/server/wireproto"
 )
 
 // execCases are codegenCases plus requests meant to break quoting.
-func execCases(t *testing.T) []Request {
+func execCases(t *testing.T) []wireproto.Request {
 	t.Helper()
 	texts := []string{
 		"POST /echo\nX-A: ' \" \\ ` $ ! * ? ~ # ; & | < > ( ) { } [ ]\n\n'\"\\`$!*?~#;&|<>(){}[]\n\\\n'",
@@ -29,12 +33,12 @@ func execCases(t *testing.T) []Request {
 		"PUT /echo\nContent-Type: application/x-www-form-urlencoded\n\nq=a+b%26c%3Dd&empty=&x=%F0%9F%98%80",
 		"POST /echo\nAuthorization: Basic " + "dXNlcjpwYTpzcyQnIg==" + "\n\n-",
 	}
-	var reqs []Request
+	var reqs []wireproto.Request
 	for _, tc := range codegenCases {
 		texts = append(texts, tc.text)
 	}
 	for _, text := range texts {
-		r, err := ParseRequest(text)
+		r, err := wireproto.ParseRequest(text)
 		if err != nil {
 			t.Fatalf("ParseRequest(%q): %v", text, err)
 		}
@@ -54,7 +58,7 @@ func runPython(t *testing.T, python, script string, snippets []string) (output s
 	cmd.Stdin = strings.NewReader(strings.Join(snippets, "\x00"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("python3: %v\n%s", err, out)
+		t.Fatalf("python3: %v\n%s\n(requests missing? Debian: apt-get install python3-requests)", err, out)
 	}
 	return string(out)
 }
@@ -73,15 +77,24 @@ for i, src in enumerate(sys.stdin.read().split('\0')):
 sys.exit(1 if failed else 0)
 `
 
+// tool finds a program the tests run, or fails the test.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is not installed, and these tests run the generated code with it (Debian: apt-get install python3-requests curl)", name)
+	}
+	return p
+}
+
 func TestPythonSnippetsParse(t *testing.T) {
 	t.Parallel()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := tool(t, "python3")
 	var snippets []string
 	for _, r := range execCases(t) {
-		snippets = append(snippets, Python(r, testBase))
+		for _, body := range []Body{Print, Stream, Save} {
+			snippets = append(snippets, Python(r, testBase, body))
+		}
 	}
 	runPython(t, python, strings.Replace(pyEach, "RUN", "import ast; ast.parse(src)", 1), snippets)
 }
@@ -119,7 +132,7 @@ func recorder(t *testing.T) (*httptest.Server, func(uri string) (received, bool)
 
 // uniqueTarget gives each request its own path on the recorder, keeping its
 // query, so parallel runs cannot read each other's record.
-func uniqueTarget(r Request, i int) Request {
+func uniqueTarget(r wireproto.Request, i int) wireproto.Request {
 	path, query, hasQuery := strings.Cut(r.Target, "?")
 	if j := strings.Index(path, "://"); j >= 0 {
 		if k := strings.IndexByte(path[j+3:], '/'); k >= 0 {
@@ -138,7 +151,7 @@ func uniqueTarget(r Request, i int) Request {
 // checkReceived compares what the server saw with what the cell says.
 // Headers are compared by name with their values joined, since requests
 // merges repeats; forms by their decoded pairs, since requests re-encodes.
-func checkReceived(t *testing.T, r Request, base string, got received) {
+func checkReceived(t *testing.T, r wireproto.Request, base string, got received) {
 	t.Helper()
 	if got.method != r.Method {
 		t.Errorf("method = %q, want %q", got.method, r.Method)
@@ -200,11 +213,8 @@ func mapsEqual(a, b url.Values) bool {
 
 func TestCurlCommandsSendTheCell(t *testing.T) {
 	t.Parallel()
-	sh, err1 := exec.LookPath("sh")
-	_, err2 := exec.LookPath("curl")
-	if err1 != nil || err2 != nil {
-		t.Skip("sh or curl not installed")
-	}
+	sh := tool(t, "sh")
+	tool(t, "curl")
 	srv, lookup := recorder(t)
 	for i, r := range execCases(t) {
 		if strings.Contains(r.Body, "\x00") {
@@ -213,7 +223,7 @@ func TestCurlCommandsSendTheCell(t *testing.T) {
 		r := uniqueTarget(r, i)
 		t.Run(r.Method+" "+r.Target, func(t *testing.T) {
 			t.Parallel()
-			cmd := Curl(r, srv.URL)
+			cmd := Curl(r, srv.URL, Print)
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
 			out, err := exec.CommandContext(ctx, sh, "-c", cmd+" -sS -o /dev/null").CombinedOutput()
@@ -231,25 +241,20 @@ func TestCurlCommandsSendTheCell(t *testing.T) {
 
 func TestPythonSnippetsSendTheCell(t *testing.T) {
 	t.Parallel()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	python := tool(t, "python3")
 	srv, lookup := recorder(t)
-	var reqs []Request
+	var reqs []wireproto.Request
 	var snippets []string
 	for i, r := range execCases(t) {
 		r := uniqueTarget(r, i)
 		reqs = append(reqs, r)
-		snippets = append(snippets, Python(r, srv.URL))
+		snippets = append(snippets, Python(r, srv.URL, Print))
 	}
 	// One interpreter for all: importing requests is slow. A snippet that
 	// fails names itself in the output.
-	run := "import sys\ntry:\n    import requests\nexcept ImportError:\n    print('no requests'); sys.exit()\n" +
+	run := "import requests\n" +
 		strings.Replace(pyEach, "RUN", "with contextlib.redirect_stdout(io.StringIO()): exec(compile(src, f'snippet{i}', 'exec'), {})", 1)
-	if out := runPython(t, python, run, snippets); out == "no requests\n" {
-		t.Skip("python3 has no requests module")
-	}
+	runPython(t, python, run, snippets)
 	for i, r := range reqs {
 		t.Run(r.Method+" "+r.Target, func(t *testing.T) {
 			got, ok := lookup(r.Target)

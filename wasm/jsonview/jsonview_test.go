@@ -1,4 +1,4 @@
-package wireproto
+package jsonview
 
 import (
 	"bytes"
@@ -11,23 +11,23 @@ import (
 
 // dump shows a tree with each value's kind, so a test can tell the number 1
 // from the string "1" and see keys and items line up.
-func dump(v *JSONValue) string {
+func dump(v *Value) string {
 	switch v.Kind {
-	case JSONNull:
+	case Null:
 		return "null:" + v.Text
-	case JSONBool:
+	case Bool:
 		return "bool:" + v.Text
-	case JSONNumber:
+	case Number:
 		return "num:" + v.Text
-	case JSONString:
+	case String:
 		return "str:" + v.Text
-	case JSONArray:
+	case Array:
 		parts := make([]string, len(v.Items))
 		for i, item := range v.Items {
 			parts[i] = dump(item)
 		}
 		return "[" + strings.Join(parts, " ") + "]"
-	case JSONObject:
+	case Object:
 		if len(v.Keys) != len(v.Items) {
 			return "BROKEN OBJECT"
 		}
@@ -40,7 +40,7 @@ func dump(v *JSONValue) string {
 	return "INVALID"
 }
 
-func TestParseJSON(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, in, want string
@@ -61,18 +61,18 @@ func TestParseJSON(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			v, err := ParseJSON(tc.in)
+			v, err := Parse(tc.in)
 			if err != nil {
-				t.Fatalf("ParseJSON(%q): %v", tc.in, err)
+				t.Fatalf("Parse(%q): %v", tc.in, err)
 			}
 			if got := dump(v); got != tc.want {
-				t.Fatalf("ParseJSON(%q)\n got %s\nwant %s", tc.in, got, tc.want)
+				t.Fatalf("Parse(%q)\n got %s\nwant %s", tc.in, got, tc.want)
 			}
 		})
 	}
 }
 
-func TestParseJSONErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, in string
@@ -108,19 +108,19 @@ func TestParseJSONErrors(t *testing.T) {
 		{"capitalised literal", `True`, 0, "unexpected 'T', want a value", false},
 		{"comment", `[1 // one`, 3, "unexpected '/' in array, want , or ]", false},
 		{"non-ASCII outside strings", `[1,✓]`, 3, `unexpected '✓', want a value`, false},
-		{"too deep", strings.Repeat("[", MaxJSONDepth+1) + strings.Repeat("]", MaxJSONDepth+1), MaxJSONDepth, "nested deeper than 256 levels", true},
-		{"too deep in objects", strings.Repeat(`{"a":`, MaxJSONDepth+1), 5 * MaxJSONDepth, "nested deeper than 256 levels", false},
+		{"too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), MaxDepth, "nested deeper than 256 levels", true},
+		{"too deep in objects", strings.Repeat(`{"a":`, MaxDepth+1), 5 * MaxDepth, "nested deeper than 256 levels", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			v, err := ParseJSON(tc.in)
-			var je *JSONError
+			v, err := Parse(tc.in)
+			var je *Error
 			if !errors.As(err, &je) {
-				t.Fatalf("ParseJSON(%q) = %v, %v; want a *JSONError", tc.in, v, err)
+				t.Fatalf("Parse(%q) = %v, %v; want a *Error", tc.in, v, err)
 			}
 			if je.Offset != tc.offset || je.Msg != tc.msg {
-				t.Fatalf("ParseJSON(%q) error\n got offset %d: %s\nwant offset %d: %s", tc.in, je.Offset, je.Msg, tc.offset, tc.msg)
+				t.Fatalf("Parse(%q) error\n got offset %d: %s\nwant offset %d: %s", tc.in, je.Offset, je.Msg, tc.offset, tc.msg)
 			}
 			if json.Valid([]byte(tc.in)) != tc.stdAccepts {
 				t.Fatalf("encoding/json's verdict on %q is not %v: the row is wrong", tc.in, tc.stdAccepts)
@@ -129,15 +129,15 @@ func TestParseJSONErrors(t *testing.T) {
 	}
 }
 
-func TestParseJSONDepthLimitIsInclusive(t *testing.T) {
+func TestParseDepthLimitIsInclusive(t *testing.T) {
 	t.Parallel()
-	s := strings.Repeat(`[{"a":`, MaxJSONDepth/2) + "0" + strings.Repeat("}]", MaxJSONDepth/2)
-	if _, err := ParseJSON(s); err != nil {
-		t.Fatalf("%d levels: %v", MaxJSONDepth, err)
+	s := strings.Repeat(`[{"a":`, MaxDepth/2) + "0" + strings.Repeat("}]", MaxDepth/2)
+	if _, err := Parse(s); err != nil {
+		t.Fatalf("%d levels: %v", MaxDepth, err)
 	}
 }
 
-func TestPrettyJSON(t *testing.T) {
+func TestPretty(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, in, indent, want string
@@ -155,23 +155,23 @@ func TestPrettyJSON(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := PrettyJSON(tc.in, tc.indent)
+			got, err := Pretty(tc.in, tc.indent)
 			if err != nil {
-				t.Fatalf("PrettyJSON(%q): %v", tc.in, err)
+				t.Fatalf("Pretty(%q): %v", tc.in, err)
 			}
 			if got != tc.want {
-				t.Fatalf("PrettyJSON(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+				t.Fatalf("Pretty(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 			}
 		})
 	}
 }
 
-func TestPrettyJSONRefusesInvalid(t *testing.T) {
+func TestPrettyRefusesInvalid(t *testing.T) {
 	t.Parallel()
-	got, err := PrettyJSON(`{"a":}`, "  ")
-	var je *JSONError
+	got, err := Pretty(`{"a":}`, "  ")
+	var je *Error
 	if !errors.As(err, &je) || je.Offset != 5 || got != "" {
-		t.Fatalf(`PrettyJSON({"a":}) = %q, %v; want "" and a JSONError at offset 5`, got, err)
+		t.Fatalf(`Pretty({"a":}) = %q, %v; want "" and a Error at offset 5`, got, err)
 	}
 }
 
@@ -184,37 +184,37 @@ func FuzzParseJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := ParseJSON(s)
+		v, err := Parse(s)
 		if err != nil {
-			var je *JSONError
+			var je *Error
 			if !errors.As(err, &je) || je.Offset < 0 || je.Offset > len(s) {
-				t.Fatalf("ParseJSON(%q) error %v has no offset within the input", s, err)
+				t.Fatalf("Parse(%q) error %v has no offset within the input", s, err)
 			}
 			if strings.HasPrefix(je.Msg, "nested deeper") || !utf8.ValidString(s) {
 				return // encoding/json allows 10000 levels and invalid UTF-8
 			}
 			if json.Valid([]byte(s)) {
-				t.Fatalf("ParseJSON(%q) = %v, but encoding/json accepts it", s, err)
+				t.Fatalf("Parse(%q) = %v, but encoding/json accepts it", s, err)
 			}
 			return
 		}
 		if !json.Valid([]byte(s)) {
-			t.Fatalf("ParseJSON(%q) = %s, but encoding/json rejects it", s, dump(v))
+			t.Fatalf("Parse(%q) = %s, but encoding/json rejects it", s, dump(v))
 		}
 		trimmed := []byte(strings.TrimRight(s, " \t\r\n"))
 		var want bytes.Buffer
 		if err := json.Indent(&want, trimmed, "", "  "); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := PrettyJSON(s, "  "); err != nil || got != want.String() {
-			t.Fatalf("PrettyJSON(%q) = %q, %v; encoding/json indents it as %q", s, got, err, want.String())
+		if got, err := Pretty(s, "  "); err != nil || got != want.String() {
+			t.Fatalf("Pretty(%q) = %q, %v; encoding/json indents it as %q", s, got, err, want.String())
 		}
 		want.Reset()
 		if err := json.Compact(&want, trimmed); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := PrettyJSON(s, ""); err != nil || got != want.String() {
-			t.Fatalf("PrettyJSON(%q, \"\") = %q, %v; encoding/json compacts it as %q", s, got, err, want.String())
+		if got, err := Pretty(s, ""); err != nil || got != want.String() {
+			t.Fatalf("Pretty(%q, \"\") = %q, %v; encoding/json compacts it as %q", s, got, err, want.String())
 		}
 	})
 }

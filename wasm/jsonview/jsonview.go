@@ -1,4 +1,7 @@
-package wireproto
+// Package jsonview reads a JSON body for the client's foldable view: strictly,
+// without reflection or encoding/json (which would cost app.wasm hundreds of
+// KiB), keeping every value as written.
+package jsonview
 
 import (
 	"strconv"
@@ -6,27 +9,27 @@ import (
 	"unicode/utf8"
 )
 
-// JSONKind is the kind of a JSON value. The zero JSONKind is no value.
-type JSONKind uint8
+// Kind is the kind of a JSON value. The zero Kind is no value.
+type Kind uint8
 
 const (
-	JSONNull JSONKind = iota + 1
-	JSONBool
-	JSONNumber
-	JSONString
-	JSONArray
-	JSONObject
+	Null Kind = iota + 1
+	Bool
+	Number
+	String
+	Array
+	Object
 )
 
-// MaxJSONDepth bounds the nesting of arrays and objects ParseJSON accepts, so
+// MaxDepth bounds the nesting of arrays and objects Parse accepts, so
 // a hostile body cannot exhaust the stack of the parser or of the view.
-const MaxJSONDepth = 256
+const MaxDepth = 256
 
-// JSONValue is one value of a JSON text, kept as written so that a view can
+// Value is one value of a JSON text, kept as written so that a view can
 // show it verbatim: numbers are not rounded through float64, strings keep
 // their escapes, and members keep their order and repeats.
-type JSONValue struct {
-	Kind JSONKind
+type Value struct {
+	Kind Kind
 	// Text is the literal as written for null, true, false, numbers and
 	// strings (with their quotes and escapes); empty for arrays and objects.
 	Text string
@@ -34,23 +37,23 @@ type JSONValue struct {
 	// Keys[i] names Items[i].
 	Keys []string
 	// Items are an array's elements or an object's member values, in order.
-	Items []*JSONValue
+	Items []*Value
 }
 
-// JSONError says where (a 0-based byte offset) and why a JSON text is invalid.
-type JSONError struct {
+// Error says where (a 0-based byte offset) and why a JSON text is invalid.
+type Error struct {
 	Offset int
 	Msg    string
 }
 
-func (e *JSONError) Error() string { return "offset " + strconv.Itoa(e.Offset) + ": " + e.Msg }
+func (e *Error) Error() string { return "offset " + strconv.Itoa(e.Offset) + ": " + e.Msg }
 
-// ParseJSON parses one JSON text (RFC 8259), strictly: no comments, trailing
+// Parse parses one JSON text (RFC 8259), strictly: no comments, trailing
 // commas, single quotes, leading zeros, raw control characters in strings or
 // invalid UTF-8. The size of s is the caller's to bound; the nesting is
-// bounded by MaxJSONDepth.
-func ParseJSON(s string) (*JSONValue, error) {
-	p := jsonParser{s: s}
+// bounded by MaxDepth.
+func Parse(s string) (*Value, error) {
+	p := parser{s: s}
 	p.space()
 	v, err := p.value(0)
 	if err != nil {
@@ -63,15 +66,15 @@ func ParseJSON(s string) (*JSONValue, error) {
 	return v, nil
 }
 
-type jsonParser struct {
+type parser struct {
 	s   string
 	pos int
 }
 
-func (p *jsonParser) fail(msg string) *JSONError { return &JSONError{Offset: p.pos, Msg: msg} }
+func (p *parser) fail(msg string) *Error { return &Error{Offset: p.pos, Msg: msg} }
 
 // found names what is at pos for an error message: 'x', tab, end of input.
-func (p *jsonParser) found() string {
+func (p *parser) found() string {
 	if p.pos >= len(p.s) {
 		return "end of input"
 	}
@@ -93,7 +96,7 @@ func (p *jsonParser) found() string {
 	return strconv.QuoteRune(rune(c))
 }
 
-func (p *jsonParser) space() {
+func (p *parser) space() {
 	for p.pos < len(p.s) {
 		switch p.s[p.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -104,14 +107,14 @@ func (p *jsonParser) space() {
 	}
 }
 
-func (p *jsonParser) value(depth int) (*JSONValue, error) {
+func (p *parser) value(depth int) (*Value, error) {
 	if p.pos >= len(p.s) {
 		return nil, p.fail("unexpected end of input, want a value")
 	}
 	switch c := p.s[p.pos]; {
 	case c == '{' || c == '[':
-		if depth >= MaxJSONDepth {
-			return nil, p.fail("nested deeper than " + strconv.Itoa(MaxJSONDepth) + " levels")
+		if depth >= MaxDepth {
+			return nil, p.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
 		}
 		if c == '{' {
 			return p.object(depth + 1)
@@ -122,29 +125,29 @@ func (p *jsonParser) value(depth int) (*JSONValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &JSONValue{Kind: JSONString, Text: lit}, nil
+		return &Value{Kind: String, Text: lit}, nil
 	case c == '-' || '0' <= c && c <= '9':
 		return p.number()
 	case c == 't':
-		return p.literal("true", JSONBool)
+		return p.literal("true", Bool)
 	case c == 'f':
-		return p.literal("false", JSONBool)
+		return p.literal("false", Bool)
 	case c == 'n':
-		return p.literal("null", JSONNull)
+		return p.literal("null", Null)
 	}
 	return nil, p.fail("unexpected " + p.found() + ", want a value")
 }
 
-func (p *jsonParser) literal(word string, kind JSONKind) (*JSONValue, error) {
+func (p *parser) literal(word string, kind Kind) (*Value, error) {
 	if !strings.HasPrefix(p.s[p.pos:], word) {
 		return nil, p.fail("invalid literal, want " + word)
 	}
-	v := &JSONValue{Kind: kind, Text: p.s[p.pos : p.pos+len(word)]}
+	v := &Value{Kind: kind, Text: p.s[p.pos : p.pos+len(word)]}
 	p.pos += len(word)
 	return v, nil
 }
 
-func (p *jsonParser) digits() int {
+func (p *parser) digits() int {
 	start := p.pos
 	for p.pos < len(p.s) && '0' <= p.s[p.pos] && p.s[p.pos] <= '9' {
 		p.pos++
@@ -152,7 +155,7 @@ func (p *jsonParser) digits() int {
 	return p.pos - start
 }
 
-func (p *jsonParser) number() (*JSONValue, error) {
+func (p *parser) number() (*Value, error) {
 	start := p.pos
 	if p.s[p.pos] == '-' {
 		p.pos++
@@ -181,11 +184,11 @@ func (p *jsonParser) number() (*JSONValue, error) {
 			return nil, p.fail("unexpected " + p.found() + " in exponent, want a digit")
 		}
 	}
-	return &JSONValue{Kind: JSONNumber, Text: p.s[start:p.pos]}, nil
+	return &Value{Kind: Number, Text: p.s[start:p.pos]}, nil
 }
 
 // str reads a string at pos and returns its literal, quotes included.
-func (p *jsonParser) str() (string, error) {
+func (p *parser) str() (string, error) {
 	start := p.pos
 	p.pos++
 	for p.pos < len(p.s) {
@@ -225,11 +228,11 @@ func (p *jsonParser) str() (string, error) {
 			p.pos += n
 		}
 	}
-	return "", &JSONError{Offset: start, Msg: "string is not closed"}
+	return "", &Error{Offset: start, Msg: "string is not closed"}
 }
 
-func (p *jsonParser) array(depth int) (*JSONValue, error) {
-	v := &JSONValue{Kind: JSONArray}
+func (p *parser) array(depth int) (*Value, error) {
+	v := &Value{Kind: Array}
 	p.pos++ // [
 	p.space()
 	if p.pos < len(p.s) && p.s[p.pos] == ']' {
@@ -262,8 +265,8 @@ func (p *jsonParser) array(depth int) (*JSONValue, error) {
 	}
 }
 
-func (p *jsonParser) object(depth int) (*JSONValue, error) {
-	v := &JSONValue{Kind: JSONObject}
+func (p *parser) object(depth int) (*Value, error) {
+	v := &Value{Kind: Object}
 	p.pos++ // {
 	p.space()
 	if p.pos < len(p.s) && p.s[p.pos] == '}' {
@@ -310,11 +313,11 @@ func (p *jsonParser) object(depth int) (*JSONValue, error) {
 	}
 }
 
-// PrettyJSON re-indents a JSON text: one member or element a line, each level
+// Pretty re-indents a JSON text: one member or element a line, each level
 // indented by indent more, keys in their order, literals verbatim, no
 // trailing newline. An empty indent gives the compact form instead.
-func PrettyJSON(s string, indent string) (string, error) {
-	v, err := ParseJSON(s)
+func Pretty(s string, indent string) (string, error) {
+	v, err := Parse(s)
 	if err != nil {
 		return "", err
 	}
@@ -329,12 +332,12 @@ func PrettyJSON(s string, indent string) (string, error) {
 
 // appendPretty writes v with nl (a newline and the current indentation)
 // starting each of its lines after the first.
-func appendPretty(b []byte, v *JSONValue, indent, nl string) []byte {
+func appendPretty(b []byte, v *Value, indent, nl string) []byte {
 	var open, close byte
 	switch v.Kind {
-	case JSONArray:
+	case Array:
 		open, close = '[', ']'
-	case JSONObject:
+	case Object:
 		open, close = '{', '}'
 	default:
 		return append(b, v.Text...)
@@ -349,7 +352,7 @@ func appendPretty(b []byte, v *JSONValue, indent, nl string) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, inner...)
-		if v.Kind == JSONObject {
+		if v.Kind == Object {
 			b = append(b, v.Keys[i]...)
 			b = append(b, ':', ' ')
 		}
@@ -359,11 +362,11 @@ func appendPretty(b []byte, v *JSONValue, indent, nl string) []byte {
 	return append(b, close)
 }
 
-func appendCompact(b []byte, v *JSONValue) []byte {
+func appendCompact(b []byte, v *Value) []byte {
 	switch v.Kind {
-	case JSONArray, JSONObject:
+	case Array, Object:
 		open, close := byte('['), byte(']')
-		if v.Kind == JSONObject {
+		if v.Kind == Object {
 			open, close = '{', '}'
 		}
 		b = append(b, open)
@@ -371,7 +374,7 @@ func appendCompact(b []byte, v *JSONValue) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if v.Kind == JSONObject {
+			if v.Kind == Object {
 				b = append(b, v.Keys[i]...)
 				b = append(b, ':')
 			}
@@ -380,4 +383,13 @@ func appendCompact(b []byte, v *JSONValue) []byte {
 		return append(b, close)
 	}
 	return append(b, v.Text...)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func hexByte(c byte) string {
+	const digits = "0123456789ABCDEF"
+	return "0x" + string([]byte{digits[c>>4], digits[c&15]})
 }
