@@ -56,12 +56,12 @@ func (s Spec) Check(r Response) []Result {
 }
 
 func (s Spec) checkStatus(r Response) Result {
-	res := Result{Line: s.StatusLine, Text: s.version + " " + s.Status, Want: s.Status, Got: strconv.Itoa(r.Status)}
+	res := Result{Line: s.StatusLine, Text: s.versionName() + " " + s.Status, Want: s.Status, Got: strconv.Itoa(r.Status)}
 	res.Pass = s.Status == "*" || s.Status == strconv.Itoa(r.Status)
 	if s.Status == "*" {
 		res.Want = "any status"
 	}
-	if s.version != "HTTP" {
+	if s.versionName() != "HTTP" {
 		res.Want = s.version + " " + res.Want
 		switch got := protoName(r.Proto); got {
 		case "":
@@ -73,6 +73,15 @@ func (s Spec) checkStatus(r Response) Result {
 		}
 	}
 	return res
+}
+
+// versionName is the version the status line names; a Spec built by hand
+// without one names none, like "HTTP".
+func (s Spec) versionName() string {
+	if s.version == "" {
+		return "HTTP"
+	}
+	return s.version
 }
 
 // protoName spells net/http's "HTTP/2.0" the way Hurl does, "HTTP/2".

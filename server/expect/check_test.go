@@ -279,3 +279,15 @@ func TestCheckEmptySpecHasNoResults(t *testing.T) {
 		t.Errorf("%d results from an empty Spec", len(res))
 	}
 }
+
+func TestCheckHandBuiltSpec(t *testing.T) {
+	t.Parallel()
+	s := Spec{Status: "200", StatusLine: 1}
+	want := Result{Line: 1, Text: "HTTP 200", Pass: true, Got: "200", Want: "200"}
+	if res := s.Check(Response{Status: 200}); len(res) != 1 || res[0] != want {
+		t.Errorf("got %+v, want [%+v]", res, want)
+	}
+	if s.String() != "HTTP 200\n" {
+		t.Errorf("String() = %q", s.String())
+	}
+}

@@ -58,7 +58,7 @@ func (c *cursor) rest() string {
 	if i := strings.IndexByte(r, '#'); i >= 0 {
 		r = r[:i]
 	}
-	return strings.TrimSpace(r)
+	return strings.Trim(r, " \t")
 }
 
 // quoted reads a Hurl quoted string starting at the opening '"'. Hurl's

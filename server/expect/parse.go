@@ -139,7 +139,8 @@ func Parse(text string) (Spec, error) {
 	inAsserts := false
 	for i, raw := range strings.Split(text, "\n") {
 		n := i + 1
-		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
+		// Hurl's spaces are space and tab only; other Unicode spaces are text.
+		line := strings.Trim(strings.TrimSuffix(raw, "\r"), " \t")
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -198,7 +199,7 @@ func Parse(text string) (Spec, error) {
 // withoutComment is a line before its comment, trimmed; end is where the
 // tokens stopped, so a '#' inside a string or regex stays.
 func withoutComment(line string, end int) string {
-	return strings.TrimSpace(line[:end])
+	return strings.Trim(line[:end], " \t")
 }
 
 // parseStatus reads "HTTP 200", "HTTP/1.1 404", "HTTP *".
@@ -216,7 +217,7 @@ func (s *Spec) parseStatus(line string, n int) error {
 	}
 	if status != "*" {
 		code, err := strconv.Atoi(status)
-		if err != nil || code < 100 || code > 999 || strings.HasPrefix(status, "+") {
+		if err != nil || code < 100 || len(status) != 3 {
 			return &ParseError{Line: n, Msg: fmt.Sprintf("bad status %q: write three digits, e.g. 200, or *", status)}
 		}
 	}
@@ -232,7 +233,7 @@ func (s *Spec) parseStatus(line string, n int) error {
 // response's values for Name equals value.
 func parseImplicitHeader(line string) (Assert, string) {
 	name, value, ok := strings.Cut(line, ":")
-	name = strings.TrimSpace(name)
+	name = strings.Trim(name, " \t")
 	if !ok || !headerName.MatchString(name) {
 		w := (&cursor{s: line}).word()
 		if hint, ok := unsupportedQueries[w]; ok {
@@ -249,7 +250,7 @@ func parseImplicitHeader(line string) (Assert, string) {
 	if i := strings.IndexByte(value, '#'); i >= 0 {
 		value = value[:i]
 	}
-	value = strings.TrimSpace(value)
+	value = strings.Trim(value, " \t")
 	if strings.ContainsRune(value, '\\') || strings.Contains(value, "{{") {
 		return Assert{}, fmt.Sprintf(`escapes and templates in a header line are not supported by wirebook; use header %s == "…" in [Asserts]`, quote(name))
 	}

@@ -131,6 +131,8 @@ func TestParseErrors(t *testing.T) {
 		{"missing status", "HTTP", 1, "missing status"},
 		{"status not a number", "HTTP OK", 1, `bad status "OK"`},
 		{"status out of range", "HTTP 2000", 1, `bad status "2000"`},
+		{"status with a leading zero", "HTTP 0200", 1, `bad status "0200"`},
+		{"a no-break space is not a Hurl space", "\u00a0HTTP 200", 1, "expected the status line first"},
 		{"a reason phrase after the status", "HTTP/1.1 200 OK", 1, "no reason phrase"},
 		{"unknown version", "HTTP/1.2 200", 1, "unknown version HTTP/1.2"},
 		{"an assert outside [Asserts]", "HTTP 200\nstatus == 200", 2, "an assert outside [Asserts]"},

@@ -8,7 +8,7 @@ import "strings"
 func (s Spec) String() string {
 	var b strings.Builder
 	if s.StatusLine > 0 {
-		b.WriteString(s.version + " " + s.Status + "\n")
+		b.WriteString(s.versionName() + " " + s.Status + "\n")
 	}
 	inAsserts := false
 	for _, a := range s.Asserts {
