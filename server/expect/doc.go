@@ -22,7 +22,7 @@
 //	status == 200                         # the status code
 //	header "Content-Type" contains "text" # a header, its name matched case-insensitively
 //	body contains "Hello"                 # the body as text (UTF-8)
-//	jsonpath "$.tags[0]" exists           # a value in a JSON body: $, .name, ['name'], [N]
+//	jsonpath "$.tags[0]" exists           # a value in a JSON body: $, .name, ['na-me'], [N]
 //	duration < 1000                       # milliseconds from request to full response
 //	bytes count == 13                     # the body's size in bytes
 //	header "Vary" count == 2              # how many Vary headers
@@ -41,15 +41,21 @@
 //	jsonpath "$.count" isInteger          # also isFloat, isBoolean, isString, isCollection, isEmpty
 //	body not contains "Traceback"         # not before any predicate
 //
-// Strings are in double quotes with Hurl's escapes \" \\ \b \f \n \r \t and
-// \u{e9}. In /regex/, \/ is a slash. Numbers are integers (-3) or floats
-// (2.5); the other values are true, false and null.
+// Strings are in double quotes with Hurl's escapes \" \\ \/ \# \` \b \f \n
+// \r \t and \u{e9}; a raw tab inside quotes is an error, as in Hurl. In
+// /regex/, \/ is a slash and any other backslash belongs to the regex.
+// Numbers are integers (-3) or floats (2.5); the other values are true,
+// false and null.
 //
 // # Meaning
 //
 //   - A header sent several times gives several values: a predicate passes
 //     if any value passes it, and not passes if none does. count gives how
-//     many values there are.
+//     many values there are. Hurl differs here: it gives a list for several
+//     values (== "x" fails on a list; it has includes for that) and a plain
+//     string for one (count fails on it), so write such checks to pass in
+//     both, or prefer the implicit "Name: value" line, which means "any
+//     value" in Hurl too.
 //   - A query that gives nothing (a missing header, a jsonpath that matches
 //     nothing) passes only not exists; every other predicate fails, with or
 //     without not, as in Hurl. So does a predicate that cannot test the

@@ -13,7 +13,8 @@ type jsonStep struct {
 	isIdx bool
 }
 
-// parseJSONPath reads the subset of JSONPath wirebook evaluates: $ then
+// parseJSONPath reads the subset of JSONPath (RFC 9535, which Hurl
+// follows) wirebook evaluates: $ then
 // .name, ['name'] or ["name"], and [N]. Every path in the subset names at
 // most one value, so a query gives one value or nothing, never a list.
 func parseJSONPath(p string) ([]jsonStep, string) {
@@ -28,14 +29,17 @@ func parseJSONPath(p string) ([]jsonStep, string) {
 			return nil, "recursive descent (..) is not supported by wirebook"
 		case p[i] == '.':
 			j := i + 1
-			for j < len(p) && (isNameByte(p[j])) {
+			for j < len(p) && (isNameByte(p[j]) || (j > i+1 && '0' <= p[j] && p[j] <= '9')) {
 				j++
 			}
 			if j == i+1 {
 				if j < len(p) && p[j] == '*' {
 					return nil, "wildcards (*) are not supported by wirebook"
 				}
-				return nil, "a name must follow . (write ['name'] for other characters)"
+				return nil, "a name must follow . (write ['name'] for a name starting with a digit or holding other characters)"
+			}
+			if j < len(p) && p[j] != '.' && p[j] != '[' {
+				return nil, "unexpected " + strconv.Quote(p[j:j+1]) + " in a name (write ['" + p[i+1:] + "'] for names with other characters)"
 			}
 			steps = append(steps, jsonStep{name: p[i+1 : j]})
 			i = j
@@ -53,8 +57,10 @@ func parseJSONPath(p string) ([]jsonStep, string) {
 	return steps, ""
 }
 
+// isNameByte is RFC 9535's name-first, as Hurl's JSONPath reads it: a
+// letter, '_' or any non-ASCII character; digits may follow, '-' may not.
 func isNameByte(b byte) bool {
-	return b == '_' || b == '-' || b >= 0x80 || ('0' <= b && b <= '9') || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
+	return b == '_' || b >= 0x80 || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
 }
 
 // parseBracket reads ['name'], ["name"] or [N] at the start of p, and
@@ -80,7 +86,8 @@ func parseBracket(p string) (jsonStep, int, string) {
 		return jsonStep{}, 0, "slices and unions ([a:b], [a,b]) are not supported by wirebook"
 	}
 	n, err := strconv.Atoi(inner)
-	if err != nil || inner == "" || inner[0] == '+' {
+	// RFC 9535 §2.3.3.1: no sign but '-', no leading zero.
+	if err != nil || inner == "" || inner[0] == '+' || (len(inner) > 1 && inner[0] == '0') {
 		return jsonStep{}, 0, "bad index [" + inner + "]: write [0], [1], … or ['name']"
 	}
 	if n < 0 {

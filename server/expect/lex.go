@@ -88,6 +88,10 @@ func (c *cursor) quoted() (string, string) {
 				return "", msg
 			}
 			b.WriteRune(r)
+		case ch == '\t' || ch == '\r' || ch == '\b' || ch == '\f':
+			// Hurl refuses these raw inside quotes; they must be escaped.
+			esc := strings.Trim(strconv.Quote(string(ch)), `"`)
+			return "", "a raw control character inside a string: Hurl needs it written " + esc
 		default:
 			r, size := utf8.DecodeRuneInString(c.s[c.pos:])
 			b.WriteRune(r)
@@ -105,10 +109,8 @@ func (c *cursor) escape() (rune, string) {
 	ch := c.s[c.pos]
 	c.pos++
 	switch ch {
-	case '"':
-		return '"', ""
-	case '\\':
-		return '\\', ""
+	case '"', '\\', '/', '#', '`':
+		return rune(ch), ""
 	case 'b':
 		return '\b', ""
 	case 'f':
@@ -135,12 +137,14 @@ func (c *cursor) escape() (rune, string) {
 		c.pos += end + 1
 		return rune(n), ""
 	}
-	return 0, `unknown escape \` + string(ch) + ` (Hurl knows \" \\ \b \f \n \r \t \u{hex})`
+	return 0, `unknown escape \` + string(ch) + " (Hurl knows \\\" \\\\ \\/ \\# \\` \\b \\f \\n \\r \\t \\u{hex})"
 }
 
 // regex reads a Hurl regex literal /…/ starting at the opening '/'. Inside,
-// \/ stands for a slash; every other backslash pair is kept for the regex
-// engine, so /\d+/ means \d+.
+// \/ stands for a slash and every other backslash is kept for the regex
+// engine, so /\d+/ means \d+. Like Hurl's lexer, a backslash is looked at
+// one character at a time: in /a\\/ the second backslash escapes the
+// slash, and the regex goes on.
 func (c *cursor) regex() (string, string) {
 	c.pos++
 	var b strings.Builder
@@ -154,15 +158,13 @@ func (c *cursor) regex() (string, string) {
 			c.pos++
 			return b.String(), ""
 		case '\\':
-			if c.pos+1 >= len(c.s) {
-				return "", "unterminated regex: a closing / is missing"
-			}
-			if c.s[c.pos+1] == '/' {
+			if c.pos+1 < len(c.s) && c.s[c.pos+1] == '/' {
 				b.WriteByte('/')
+				c.pos += 2
 			} else {
-				b.WriteString(c.s[c.pos : c.pos+2])
+				b.WriteByte('\\')
+				c.pos++
 			}
-			c.pos += 2
 		default:
 			b.WriteByte(ch)
 			c.pos++
@@ -203,24 +205,9 @@ func quote(s string) string {
 	return b.String()
 }
 
-// regexLiteral writes a pattern as /…/ that reads back as the pattern.
+// regexLiteral writes a pattern as /…/ that reads back as the pattern. A
+// pattern read from a literal never ends in a backslash (it would have
+// escaped the closing slash), so the closing slash is always free.
 func regexLiteral(p string) string {
-	var b strings.Builder
-	b.WriteByte('/')
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case '\\':
-			b.WriteByte('\\')
-			if i+1 < len(p) {
-				i++
-				b.WriteByte(p[i])
-			}
-		case '/':
-			b.WriteString(`\/`)
-		default:
-			b.WriteByte(p[i])
-		}
-	}
-	b.WriteByte('/')
-	return b.String()
+	return "/" + strings.ReplaceAll(p, "/", `\/`) + "/"
 }

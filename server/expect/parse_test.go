@@ -62,6 +62,8 @@ body matches /a\/b\d+/`, "200", 1, 2, "HTTP 200\n[Asserts]\nbody matches /a\\/b\
 		{"regex as a string", `HTTP 200
 [Asserts]
 body matches "\\d{4}"`, "200", 1, 2, "HTTP 200\n[Asserts]\nbody matches \"\\\\d{4}\"\n"},
+		{"Hurl's other escapes", "HTTP 200\n[Asserts]\nbody == \"\\/\\#\\`\"", "200", 1, 2, "HTTP 200\n[Asserts]\nbody == \"/#`\"\n"},
+		{"a backslash before a slash in a regex", "HTTP 200\n[Asserts]\nbody matches /a\\\\/b/", "200", 1, 2, "HTTP 200\n[Asserts]\nbody matches /a\\\\/b/\n"},
 		{"a # inside a string is not a comment", "HTTP 200\n[Asserts]\nbody contains \"#1\" # first", "200", 1, 2,
 			"HTTP 200\n[Asserts]\nbody contains \"#1\"\n"},
 		{"every predicate without a value", "HTTP 200\n[Asserts]\njsonpath \"$.a\" isInteger\njsonpath \"$.a\" isFloat\njsonpath \"$.a\" isBoolean\njsonpath \"$.a\" isString\njsonpath \"$.a\" isCollection\njsonpath \"$.a\" not isEmpty",
@@ -69,6 +71,7 @@ body matches "\\d{4}"`, "200", 1, 2, "HTTP 200\n[Asserts]\nbody matches \"\\\\d{
 		{"count after header, jsonpath and bytes", "HTTP 200\n[Asserts]\nheader \"Vary\" count == 2\njsonpath \"$.tags\" count > 0\nbytes count <= 10",
 			"200", 1, 4, "HTTP 200\n[Asserts]\nheader \"Vary\" count == 2\njsonpath \"$.tags\" count > 0\nbytes count <= 10\n"},
 		{"bracket jsonpath", "HTTP 200\n[Asserts]\njsonpath \"$['a b'][2][\\\"c\\\"]\" exists", "200", 1, 2, ""},
+		{"jsonpath names with digits, underscores and non-ASCII", "HTTP 200\n[Asserts]\njsonpath \"$._a1.été[0][10]\" exists", "200", 1, 2, ""},
 		{"braces alone are not a template", "HTTP 200\n[Asserts]\nbody contains \"{\\\"a\\\": 1}\"", "200", 1, 2, ""},
 	}
 	for _, tt := range tests {
@@ -163,6 +166,9 @@ func TestParseErrors(t *testing.T) {
 		{"jsonpath bad index", head + `jsonpath "$.a[x]" exists`, 3, "bad index [x]"},
 		{"jsonpath unclosed bracket", head + `jsonpath "$.a[0" exists`, 3, "a [ without its ]"},
 		{"jsonpath stray character", head + `jsonpath "$a" exists`, 3, `unexpected "a"`},
+		{"jsonpath name with a hyphen", head + `jsonpath "$.content-type" exists`, 3, `unexpected "-" in a name (write ['content-type']`},
+		{"jsonpath name starting with a digit", head + `jsonpath "$.1a" exists`, 3, "a name must follow ."},
+		{"jsonpath index with a leading zero", head + `jsonpath "$.a[01]" exists`, 3, "bad index [01]"},
 		{"missing predicate", head + "status", 3, "missing predicate"},
 		{"missing predicate after not", head + "status not", 3, "missing predicate"},
 		{"unknown predicate", head + "status is 200", 3, `unknown predicate "is"`},
@@ -174,6 +180,8 @@ func TestParseErrors(t *testing.T) {
 		{"unterminated string ending in a backslash", head + `body contains "Hello\`, 3, "unterminated string"},
 		{"unterminated header name", head + `header "Content-Type == "x"`, 3, `unknown predicate "x\""`},
 		{"unknown escape", head + `body contains "\q"`, 3, `unknown escape \q`},
+		{"a raw tab inside a string", head + "body contains \"a\tb\"", 3, `Hurl needs it written \t`},
+		{"a regex ending in an escaped backslash runs on, as in Hurl", head + `body matches /a\\/`, 3, "unterminated regex"},
 		{"bad unicode escape", head + `body contains "\u{zz}"`, 3, `bad escape \u{zz}`},
 		{"unicode escape without braces", head + `body contains "\u00e9"`, 3, `write \u{hex}`},
 		{"unicode escape unclosed", head + `body contains "\u{e9"`, 3, "the closing } is missing"},
