@@ -254,8 +254,12 @@ func parseImplicitHeader(line string) (Assert, string) {
 	if strings.ContainsRune(value, '\\') || strings.Contains(value, "{{") {
 		return Assert{}, fmt.Sprintf(`escapes and templates in a header line are not supported by wirebook; use header %s == "…" in [Asserts]`, quote(name))
 	}
+	text := line
+	if i := strings.IndexByte(text, '#'); i >= 0 {
+		text = strings.Trim(text[:i], " \t")
+	}
 	return Assert{
-		Text:     name + ": " + value,
+		Text:     text,
 		q:        query{kind: qHeader, arg: name},
 		pred:     "==",
 		val:      value,
@@ -470,5 +474,6 @@ func parseValue(c *cursor) (any, string) {
 	return nil, fmt.Sprintf("bad value %q: write a quoted string, a number, true, false or null", w)
 }
 
-// numberLiteral is Hurl's integer or float, without exponent.
-var numberLiteral = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+// numberLiteral is Hurl's integer or float: no exponent, no leading zero
+// (hurl_core's parser/number.rs).
+var numberLiteral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`)

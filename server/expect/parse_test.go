@@ -51,8 +51,8 @@ func TestParseValid(t *testing.T) {
 		{"extra spaces collapse", "HTTP   200\n[Asserts]\n\tstatus   ==\t200  ", "200", 1, 2, "HTTP 200\n[Asserts]\nstatus == 200\n"},
 		{"word values", "HTTP 200\n[Asserts]\njsonpath \"$.ok\" == true\njsonpath \"$.no\" != false\njsonpath \"$.x\" == null",
 			"200", 1, 4, "HTTP 200\n[Asserts]\njsonpath \"$.ok\" == true\njsonpath \"$.no\" != false\njsonpath \"$.x\" == null\n"},
-		{"numbers keep integer or float", "HTTP 200\n[Asserts]\njsonpath \"$.a\" == -3\njsonpath \"$.b\" >= 2.50\njsonpath \"$.c\" < 3.0",
-			"200", 1, 4, "HTTP 200\n[Asserts]\njsonpath \"$.a\" == -3\njsonpath \"$.b\" >= 2.5\njsonpath \"$.c\" < 3.0\n"},
+		{"numbers keep integer or float", "HTTP 200\n[Asserts]\njsonpath \"$.a\" == -3\njsonpath \"$.b\" >= 2.50\njsonpath \"$.c\" < 3.0\njsonpath \"$.d\" == 0\njsonpath \"$.e\" > 0.5",
+			"200", 1, 6, "HTTP 200\n[Asserts]\njsonpath \"$.a\" == -3\njsonpath \"$.b\" >= 2.5\njsonpath \"$.c\" < 3.0\njsonpath \"$.d\" == 0\njsonpath \"$.e\" > 0.5\n"},
 		{"escapes are read and written back", `HTTP 200
 [Asserts]
 body == "a\"b\\c\n\t\u{e9}\u{1F600}"`, "200", 1, 2, "HTTP 200\n[Asserts]\nbody == \"a\\\"b\\\\c\\n\\té😀\"\n"},
@@ -100,14 +100,14 @@ body matches "\\d{4}"`, "200", 1, 2, "HTTP 200\n[Asserts]\nbody matches \"\\\\d{
 
 func TestParseLinesAndText(t *testing.T) {
 	t.Parallel()
-	s, err := Parse("# expectations\nHTTP 200\n\n[Asserts]\n  body contains \"x\"   # the greeting\n\nstatus == 200")
+	s, err := Parse("# expectations\nHTTP 200\nLocation:/home # moved\n[Asserts]\n  body contains \"x\"   # the greeting\n\nstatus == 200")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.StatusLine != 2 {
 		t.Errorf("StatusLine = %d, want 2", s.StatusLine)
 	}
-	want := []Assert{{Line: 5, Text: `body contains "x"`}, {Line: 7, Text: "status == 200"}}
+	want := []Assert{{Line: 3, Text: "Location:/home"}, {Line: 5, Text: `body contains "x"`}, {Line: 7, Text: "status == 200"}}
 	if len(s.Asserts) != len(want) {
 		t.Fatalf("%d asserts, want %d", len(s.Asserts), len(want))
 	}
@@ -200,6 +200,8 @@ func TestParseErrors(t *testing.T) {
 		{"null where a number goes", head + `status > null`, 3, "> cannot take null"},
 		{"bad value", head + `status == two`, 3, `bad value "two"`},
 		{"exponent is not a Hurl number", head + `status == 2e2`, 3, `bad value "2e2"`},
+		{"a leading zero is not a Hurl number", head + `status == 0200`, 3, `bad value "0200"`},
+		{"a float needs digits after the point", head + `duration < 1.`, 3, `bad value "1."`},
 		{"integer out of range", head + `status == 99999999999999999999`, 3, "out of range"},
 		{"hex value", head + `body == hex,00ff;`, 3, "hex values are not supported"},
 		{"raw string value", head + "body == ```x```", 3, "raw strings (```) are not supported"},
