@@ -38,7 +38,12 @@
 //	body endsWith "</html>\n"             # suffix
 //	body matches /Bonjour|Hello/          # a regex (Go's RE2 syntax); also matches "\\d+"
 //	header "Set-Cookie" not exists        # the query gives a value, or not
-//	jsonpath "$.count" isInteger          # also isFloat, isBoolean, isString, isCollection, isEmpty
+//	jsonpath "$.count" isInteger          # an integer: 3, not 3.0
+//	jsonpath "$.ratio" isFloat            # a float: 0.5 or 3.0
+//	jsonpath "$.ok" isBoolean             # true or false
+//	jsonpath "$.name" isString            # a string (every header and body is one)
+//	jsonpath "$.tags" isCollection        # a JSON list or object
+//	jsonpath "$.tags" isEmpty             # an empty list, object or string
 //	body not contains "Traceback"         # not before any predicate
 //
 // Strings are in double quotes with Hurl's escapes \" \\ \/ \# \` \b \f \n

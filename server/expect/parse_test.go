@@ -2,6 +2,7 @@ package expect
 
 import (
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,5 +230,36 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Error() = %q, want the prefix %q", err.Error(), want)
 			}
 		})
+	}
+}
+
+// TestDocExamplesParse keeps the grammar in the package doc (copied into
+// the README) honest: every example line in it parses.
+func TestDocExamplesParse(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		ex, ok := strings.CutPrefix(line, "//\t")
+		if !ok || ex == "[Asserts]" {
+			continue
+		}
+		text := "HTTP 200\n[Asserts]\n" + ex
+		switch {
+		case strings.HasPrefix(ex, "HTTP"):
+			text = ex
+		case strings.Contains(strings.Fields(ex)[0], ":"):
+			text = "HTTP 200\n" + ex
+		}
+		if _, err := Parse(text); err != nil {
+			t.Errorf("doc example %q: %v", ex, err)
+		}
+		n++
+	}
+	if n < 20 {
+		t.Errorf("found %d doc examples; has the doc's layout changed?", n)
 	}
 }
