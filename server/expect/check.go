@@ -139,7 +139,10 @@ func (o outcome) show() string {
 	for i, v := range o.vals {
 		parts[i] = show(v)
 	}
-	return strings.Join(parts, ", ")
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return clip(strings.Join(parts, ", ")) // many repeated headers stay short too
 }
 
 func (q query) run(r Response) outcome {
