@@ -63,3 +63,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheck runs every kind of check against arbitrary bodies and headers:
+// no panics, one result per check, and every failure says what came back
+// and what was wanted.
+func FuzzCheck(f *testing.F) {
+	spec, err := Parse(example + `jsonpath "$['a b'][0][1]" count > 1
+jsonpath "$" isCollection
+jsonpath "$.count" not isFloat
+header "X" count == 2
+body matches /^\{/
+body not isEmpty
+`)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"name": "David", "tags": ["x"], "count": 3}`), "text/plain", false)
+	f.Add([]byte(`{"a b": [[1, [2, 3]]]}`), "", true)
+	f.Add([]byte("Hello, World!"), "x", false)
+	f.Fuzz(func(t *testing.T, body []byte, header string, truncated bool) {
+		r := Response{
+			Status:    200,
+			Header:    []Header{{"Content-Type", header}, {"X", header}, {"x", "2"}},
+			Body:      body,
+			Truncated: truncated,
+		}
+		results := spec.Check(r)
+		if len(results) != spec.Len() {
+			t.Fatalf("%d results for %d checks", len(results), spec.Len())
+		}
+		for _, res := range results {
+			if !res.Pass && (res.Got == "" || res.Want == "") {
+				t.Fatalf("a failure without got or want: %+v", res)
+			}
+		}
+	})
+}
