@@ -28,6 +28,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
+	"wirebook/server/expect"
 	"wirebook/server/wireproto"
 )
 
@@ -68,6 +69,18 @@ type Cell struct {
 	Stream    bool              // option stream: the body arrives over time; show it live
 	Transport string            // option transport=wire|browser; TransportWire when not given
 	ID        string            // stable anchor id, "cell-N"
+
+	// Expectations follow the request in the cell, in Hurl's grammar
+	// ("HTTP 200", then [Asserts]); zero and "" when the cell has none.
+	Expect     expect.Spec
+	ExpectText string // verbatim: what the page shows and the client sends
+	ExpectLine int    // line of ExpectText's first line in the source file
+	// Exercise cells (option exercise) start with the lesson's request,
+	// perhaps incomplete; they are solved when every expectation passes.
+	Exercise bool
+	// Solution is an exercise's reference request, from the ```http solution
+	// block after it: wirebook check sends it; the page never carries it.
+	Solution string
 }
 
 // Heading is a heading of the lesson; ID is its anchor in the prose.

@@ -17,9 +17,10 @@ const (
 	FrameChunk                       // server → client: body bytes as they arrived
 	FrameEnd                         // server → client: the body is complete; totals and timings
 	FrameError                       // server → client: the relay failed; Message says why
+	FrameCheck                       // server → client: the cell's expectations, checked; sent before End
 )
 
-var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error"}
+var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error", "check"}
 
 func (t FrameType) String() string {
 	if t > 0 && int(t) < len(frameTypeNames) {
@@ -33,6 +34,19 @@ func (t FrameType) String() string {
 // response has and small enough that a bad count cannot cost memory.
 const MaxFrameHeaders = 512
 
+// MaxFrameChecks bounds the results one check frame may carry: a cell with
+// more expectations than this is a lesson no one can read.
+const MaxFrameChecks = 256
+
+// CheckResult is one expectation of a cell, checked against the answer:
+// Line numbers the expectation within the cell's expectation text.
+type CheckResult struct {
+	Line      int
+	Pass      bool
+	Text      string // as written: `header "Content-Type" contains "text/plain"`
+	Got, Want string // short and readable; Got is what came back
+}
+
 // Frame is one message of the wire transport, sent as one WebSocket binary
 // message. Only the fields of its Type are encoded; the others are ignored
 // by AppendBinary and zero after DecodeFrame.
@@ -43,6 +57,7 @@ type Frame struct {
 	// Send:
 	Request Request
 	URL     string // the absolute URL to send Request to
+	Expect  string // the cell's expectations in Hurl's grammar ("HTTP 200\n[Asserts]\n…"); "" for none
 
 	// Head:
 	Proto   string // "HTTP/1.1"
@@ -61,6 +76,9 @@ type Frame struct {
 
 	// Error:
 	Message string
+
+	// Check:
+	Checks []CheckResult
 }
 
 // AppendBinary appends the encoding of f to dst: the type byte, the ID as a
@@ -82,6 +100,7 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 		dst = appendHeaders(dst, f.Request.Headers)
 		dst = appendString(dst, f.Request.Body)
 		dst = appendString(dst, f.URL)
+		dst = appendString(dst, f.Expect)
 	case FrameCancel:
 	case FrameHead:
 		if f.Status < 0 || f.Status > maxStatus {
@@ -109,13 +128,24 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 		dst = appendUvarint(dst, uint64(f.Connect))
 		dst = appendUvarint(dst, uint64(f.FirstByte))
 		dst = appendUvarint(dst, uint64(f.Total))
-		if f.Truncated {
-			dst = append(dst, 1)
-		} else {
-			dst = append(dst, 0)
-		}
+		dst = appendBool(dst, f.Truncated)
 	case FrameError:
 		dst = appendString(dst, f.Message)
+	case FrameCheck:
+		if len(f.Checks) > MaxFrameChecks {
+			return dst, errors.New("wireproto: more than " + strconv.Itoa(MaxFrameChecks) + " checks in a frame")
+		}
+		dst = appendUvarint(dst, uint64(len(f.Checks)))
+		for _, c := range f.Checks {
+			if c.Line < 0 {
+				return dst, errNegative
+			}
+			dst = appendUvarint(dst, uint64(c.Line))
+			dst = appendBool(dst, c.Pass)
+			dst = appendString(dst, c.Text)
+			dst = appendString(dst, c.Got)
+			dst = appendString(dst, c.Want)
+		}
 	default:
 		return dst, errors.New("wireproto: unknown frame type " + strconv.Itoa(int(f.Type)))
 	}
@@ -137,6 +167,13 @@ func appendUvarint(b []byte, v uint64) []byte {
 		v >>= 7
 	}
 	return append(b, byte(v))
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 func appendString(b []byte, s string) []byte {
@@ -177,6 +214,7 @@ func DecodeFrame(b []byte) (Frame, error) {
 		f.Request.Headers = d.headers()
 		f.Request.Body = d.string()
 		f.URL = d.string()
+		f.Expect = d.string()
 	case FrameCancel:
 	case FrameHead:
 		f.Proto = d.string()
@@ -198,6 +236,8 @@ func DecodeFrame(b []byte) (Frame, error) {
 		f.Truncated = d.bool()
 	case FrameError:
 		f.Message = d.string()
+	case FrameCheck:
+		f.Checks = d.checks()
 	default:
 		return Frame{}, &FrameDecodeError{Offset: 0, Msg: "unknown frame type " + strconv.Itoa(int(b[0]))}
 	}
@@ -347,4 +387,31 @@ func (d *decoder) bool() bool {
 	}
 	d.pos++
 	return c == 1
+}
+
+func (d *decoder) checks() []CheckResult {
+	start := d.pos
+	// Each result needs at least its line, its bool and three lengths.
+	n := d.length("check count", 5)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	if n > MaxFrameChecks {
+		d.pos = start
+		d.fail("check count " + strconv.Itoa(n) + " is over " + strconv.Itoa(MaxFrameChecks))
+		return nil
+	}
+	cs := make([]CheckResult, 0, n)
+	for range n {
+		line := d.uvarint()
+		if line > math.MaxInt32 && d.err == nil {
+			d.fail("check line past 31 bits")
+		}
+		c := CheckResult{Line: int(line), Pass: d.bool(), Text: d.string(), Got: d.string(), Want: d.string()}
+		if d.err != nil {
+			return nil
+		}
+		cs = append(cs, c)
+	}
+	return cs
 }

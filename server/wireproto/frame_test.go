@@ -18,7 +18,7 @@ var roundTripFrames = []struct {
 		Request: Request{Method: "POST", Target: "/json",
 			Headers: []Header{{"Content-Type", "application/x-www-form-urlencoded"}, {"X-A", ""}, {"x-a", "2"}},
 			Body:    "name=David&title=Data+Scientist"},
-		URL: "http://127.0.0.1:2505/json"}},
+		URL: "http://127.0.0.1:2505/json", Expect: "HTTP 200\n[Asserts]\njsonpath \"$.name\" == \"David\"\n"}},
 	{"send of a bare GET", Frame{Type: FrameSend, ID: 0, Request: Request{Method: "GET", Target: "/hello"}, URL: "http://127.0.0.1:2500/hello"}},
 	{"cancel", Frame{Type: FrameCancel, ID: 1<<32 - 1}},
 	{"head of a redirect", Frame{Type: FrameHead, ID: 3, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
@@ -30,6 +30,11 @@ var roundTripFrames = []struct {
 	{"end", Frame{Type: FrameEnd, ID: 3, Bytes: 1 << 40, Connect: time.Millisecond, FirstByte: 2 * time.Millisecond, Total: 30 * time.Second, Truncated: true}},
 	{"end of an empty body", Frame{Type: FrameEnd, ID: 3}},
 	{"error", Frame{Type: FrameError, ID: 12, Message: "dial tcp 127.0.0.1:2599: connect: connection refused"}},
+	{"check", Frame{Type: FrameCheck, ID: 5, Checks: []CheckResult{
+		{Line: 1, Pass: true, Text: "HTTP 200", Got: "200", Want: "200"},
+		{Line: 3, Pass: false, Text: `header "Content-Type" contains "text/plain"`, Got: `"text/html; charset=utf-8"`, Want: `contains "text/plain"`},
+	}}},
+	{"check of no expectations", Frame{Type: FrameCheck, ID: 5}},
 	{"longest durations", Frame{Type: FrameEnd, ID: 1, Bytes: 1<<63 - 1, Connect: 1<<63 - 1, FirstByte: 1<<63 - 1, Total: 1<<63 - 1}},
 }
 
@@ -90,7 +95,9 @@ func TestFrameEncodeRefuses(t *testing.T) {
 		frame Frame
 	}{
 		{"unknown type", Frame{Type: 0}},
-		{"type past the last", Frame{Type: FrameError + 1}},
+		{"type past the last", Frame{Type: FrameCheck + 1}},
+		{"too many checks", Frame{Type: FrameCheck, Checks: make([]CheckResult, MaxFrameChecks+1)}},
+		{"a negative check line", Frame{Type: FrameCheck, Checks: []CheckResult{{Line: -1}}}},
 		{"too many response headers", Frame{Type: FrameHead, Status: 200, Headers: tooMany}},
 		{"too many request headers", Frame{Type: FrameSend, Request: Request{Headers: tooMany}}},
 		{"status past 999", Frame{Type: FrameHead, Status: 1000}},
