@@ -2,7 +2,6 @@ package render
 
 import (
 	"strings"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
@@ -228,7 +227,7 @@ type Final struct {
 }
 
 // End is the whole body received after elapsed.
-func (o *Output) End(elapsed time.Duration) Final {
+func (o *Output) End(elapsed wireproto.Duration) Final {
 	var f Final
 	f.TimeText, f.TimeAttr = Millis(elapsed)
 	f.SizeText, f.SizeAttr = Bytes(o.size)
