@@ -23,7 +23,7 @@ type Head struct {
 // Header returns the first value of the named header, compared without regard to case.
 func (h Head) Header(name string) string {
 	for _, f := range h.Headers {
-		if strings.EqualFold(f.Name, name) {
+		if wireproto.EqualFold(f.Name, name) {
 			return f.Value
 		}
 	}
