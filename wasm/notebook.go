@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/codegen"
@@ -360,7 +359,7 @@ func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, i
 	err := t.Send(r.stop, req, url, v)
 	var side render.Side
 	if v.el.Truthy() {
-		v.end(v.out.End(dom.Now() - start))
+		v.end(v.out.End(since(start)))
 		side.Got, side.Head, side.Size = true, v.out.Received(), v.out.Size()
 	}
 	if err == nil {
@@ -514,7 +513,7 @@ func (v *view) Head(h render.Head) {
 	}
 }
 
-func (v *view) Chunk(p []byte, at time.Duration) {
+func (v *view) Chunk(p []byte, at wireproto.Duration) {
 	if s := v.out.Chunk(p); s != "" && v.pre.Truthy() {
 		dom.AppendText(v.pre, s)
 	}

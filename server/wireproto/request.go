@@ -170,7 +170,7 @@ func checkMethod(m string) string {
 	}
 	// Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET, and a
 	// server answers it with 405 or 501, which is a confusing first lesson.
-	if up := strings.ToUpper(m); up != m {
+	if up := toUpper(m); up != m {
 		return "method " + strconv.Quote(m) + " is not upper case; methods are case-sensitive, write " + up
 	}
 	return ""
@@ -188,7 +188,7 @@ func checkTarget(t string) string {
 			}
 			return "target " + strconv.Quote(t) + " must be a path starting with / (e.g. /" + t + ") or an http:// or https:// URL"
 		}
-		if s := strings.ToLower(scheme); s != "http" && s != "https" {
+		if s := ToLower(scheme); s != "http" && s != "https" {
 			return "target " + strconv.Quote(t) + " must be an http:// or https:// URL or a path starting with /"
 		}
 		end := strings.IndexAny(after, "/?#")
@@ -362,7 +362,7 @@ func (r Request) String() string {
 // regard to case, or "" if there is none.
 func (r Request) Header(name string) string {
 	for _, h := range r.Headers {
-		if strings.EqualFold(h.Name, name) {
+		if EqualFold(h.Name, name) {
 			return h.Value
 		}
 	}
@@ -377,7 +377,7 @@ func (r Request) Header(name string) string {
 func (r Request) URL(base string) (string, error) {
 	if isAbsoluteHTTP(r.Target) {
 		scheme, rest, _ := strings.Cut(r.Target, "://")
-		return strings.ToLower(scheme) + "://" + escapeURL(rest), nil
+		return ToLower(scheme) + "://" + escapeURL(rest), nil
 	}
 	if !strings.HasPrefix(r.Target, "/") {
 		return "", errors.New("target " + strconv.Quote(r.Target) + " is neither a path nor an http(s) URL")
@@ -394,7 +394,7 @@ func isAbsoluteHTTP(s string) bool {
 }
 
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && EqualFold(s[:len(prefix)], prefix)
 }
 
 func originOf(base string) (string, error) {
@@ -408,7 +408,7 @@ func originOf(base string) (string, error) {
 	if rest == "" {
 		return "", errors.New("base " + strconv.Quote(base) + " has no host")
 	}
-	return strings.ToLower(scheme) + "://" + rest, nil
+	return ToLower(scheme) + "://" + rest, nil
 }
 
 func escapeURL(s string) string {

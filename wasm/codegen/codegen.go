@@ -160,11 +160,11 @@ func urlOrTarget(r wireproto.Request, base string) string {
 // send what the cell sends.
 func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 	for i, h := range hs {
-		if !strings.EqualFold(h.Name, "Authorization") {
+		if !wireproto.EqualFold(h.Name, "Authorization") {
 			continue
 		}
 		scheme, cred, _ := strings.Cut(h.Value, " ")
-		if !strings.EqualFold(scheme, "Basic") {
+		if !wireproto.EqualFold(scheme, "Basic") {
 			return "", "", -1
 		}
 		raw, ok := decodeBase64(strings.Trim(cred, " \t"))
