@@ -11,6 +11,7 @@ import (
 	"wirebook/wasm/codegen"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
+	"wirebook/wasm/target"
 )
 
 // notebook is the page's cells and what they share: the execution counter
@@ -284,7 +285,7 @@ func (c *cell) parse() (wireproto.Request, string, bool) {
 		c.fail(c.outputs, js.Undefined(), err.Error())
 		return req, "", false
 	}
-	url, err := req.URL(js.Global().Get("location").Get("href").String())
+	url, err := target.URL(req, js.Global().Get("location").Get("href").String())
 	if err != nil {
 		c.fail(c.outputs, js.Undefined(), err.Error())
 		return req, "", false
@@ -447,7 +448,7 @@ func (c *cell) copy(kind string) {
 // bodyFor tells the code generator how the cell's answer comes: its stream
 // option, the URL, and the kind of the answer shown from its last run.
 func (c *cell) bodyFor(req wireproto.Request, base string) codegen.Body {
-	url, _ := req.URL(base)
+	url, _ := target.URL(req, base)
 	shown := ""
 	if out, ok := dom.Query(c.outputs, "[data-output][data-kind]"); ok {
 		shown = dom.Attr(out, "data-kind")

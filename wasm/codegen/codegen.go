@@ -9,6 +9,7 @@ import (
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
+	"wirebook/wasm/target"
 )
 
 // Body is how a snippet takes the response body.
@@ -147,7 +148,7 @@ func decodeBase64(s string) ([]byte, bool) {
 }
 
 func urlOrTarget(r wireproto.Request, base string) string {
-	if u, err := r.URL(base); err == nil {
+	if u, err := target.URL(r, base); err == nil {
 		return u
 	}
 	return r.Target
