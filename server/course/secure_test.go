@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -146,6 +148,115 @@ func TestDecoyCostMatchesUsers(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("decoy cost = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// holdFirstCheck makes c's first password check wait until release is
+// closed, and closes entered once it has begun: a pool saturated on demand.
+func holdFirstCheck(c *Course) (entered, release chan struct{}) {
+	entered, release = make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	compare := c.compare
+	c.compare = func(hash, password []byte) error {
+		once.Do(func() {
+			close(entered)
+			<-release
+		})
+		return compare(hash, password)
+	}
+	return entered, release
+}
+
+// Logins past the pool of password checks and a short wait are told to come
+// back later, known or not; a login that finds a slot free goes through.
+// Without the pool, a flood of them took every core (bcrypt is slow on
+// purpose) and starved every other endpoint.
+func TestSecureWhenEveryPasswordCheckIsBusy(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(20*time.Millisecond))
+	entered, release := holdFirstCheck(c)
+	url, client := serve(t, c.Secure())
+	good := http.Header{"Authorization": {basic("Ana", "s3cret:with colon")}}
+
+	first := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/secure", nil)
+		req.Header = good.Clone()
+		resp, err := client.Do(req)
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	<-entered // the only slot is taken until release
+
+	for _, user := range []string{"Ana", "Eve"} {
+		t.Run(user+" is a 503 while the pool is busy", func(t *testing.T) {
+			resp, body := do(t, client, http.MethodGet, url+"/secure",
+				http.Header{"Authorization": {basic(user, "s3cret:with colon")}}, nil)
+			wantStatus(t, resp, http.StatusServiceUnavailable)
+			wantHeader(t, resp, "Retry-After", "1")
+			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			wantHeader(t, resp, "WWW-Authenticate", "")
+			wantContains(t, body, "Too many logins at once", "Try again")
+		})
+	}
+
+	close(release)
+	if got := <-first; got != http.StatusOK {
+		t.Errorf("the login holding the slot got %d, want 200", got)
+	}
+	resp, body := do(t, client, http.MethodGet, url+"/secure", good, nil)
+	wantStatus(t, resp, http.StatusOK)
+	if body != "Hello, Ana!" {
+		t.Errorf("body = %q once the pool is free", body)
+	}
+}
+
+// A login that arrives while the pool is busy and gets a slot within the
+// wait is served, not refused.
+func TestSecureWaitsBrieflyForASlot(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(MaxPasswordWait))
+	entered, release := holdFirstCheck(c)
+	url, client := serve(t, c.Secure())
+	good := http.Header{"Authorization": {basic("Ana", "s3cret:with colon")}}
+
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/secure", nil)
+		req.Header = good.Clone()
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-entered
+	time.AfterFunc(50*time.Millisecond, func() { close(release) })
+	resp, _ := do(t, client, http.MethodGet, url+"/secure", good, nil)
+	wantStatus(t, resp, http.StatusOK)
+}
+
+func TestPasswordOptionsAreClamped(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		opts      []Option
+		wantSlots int
+		wantWait  time.Duration
+	}{
+		{"defaults", nil, defaultPasswordChecks(), DefaultPasswordWait},
+		{"below the bounds", []Option{WithPasswordChecks(-1), WithPasswordWait(-time.Second)}, 1, 0},
+		{"above the bounds", []Option{WithPasswordChecks(1 << 20), WithPasswordWait(time.Hour)}, MaxPasswordChecks, MaxPasswordWait},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := New(tt.opts...)
+			if cap(c.passwordSlots) != tt.wantSlots || c.passwordWait != tt.wantWait {
+				t.Errorf("slots %d, wait %v; want %d, %v", cap(c.passwordSlots), c.passwordWait, tt.wantSlots, tt.wantWait)
 			}
 		})
 	}
