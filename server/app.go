@@ -1,23 +1,21 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"wirebook/server/course"
 	"wirebook/server/files"
+	"wirebook/server/greetings"
 	"wirebook/server/lesson"
 	"wirebook/server/page"
 	"wirebook/server/relay"
@@ -73,7 +71,10 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		root = r.FS()
 	}
 	a.files = files.New(root, files.WithLogger(a.log))
-	greetings, err := loadGreetings(root)
+	greets, err := greetings.Load(root,
+		greetings.WithCount(cfg.streamCount),
+		greetings.WithMaxDelay(cfg.streamMaxDelay),
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -94,22 +95,16 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		a.log.Warn("the demo user David, whose password the course prints, can sign in to /secure from anywhere on this network; pass -users FILE to choose your own users", "addr", cfg.addr)
 	}
 	a.course = course.New(
-		course.WithGreetings(greetings),
+		course.WithGreetings(greets),
 		course.WithUsers(users),
 		course.WithRedirectTo(cfg.redirectTo),
-		course.WithStreamCount(cfg.streamCount),
-		course.WithStreamMaxDelay(cfg.streamMaxDelay),
 		course.WithMaxBodyBytes(cfg.maxBody),
 	)
 
 	// The wire transport may reach wirebook's own listeners (added once
 	// they listen, when their ports are known) and what -relay-allow names.
 	a.relay = relay.New(relay.WithAllowedHosts(cfg.relayAllow...), relay.WithLogger(a.log))
-	a.wsStream = wsstream.New(greetings,
-		wsstream.WithCount(cfg.streamCount),
-		wsstream.WithMaxDelay(cfg.streamMaxDelay),
-		wsstream.WithLogger(a.log),
-	)
+	a.wsStream = wsstream.New(greets, wsstream.WithLogger(a.log))
 
 	name, src := web.DefaultLessonName, web.DefaultLesson()
 	if cfg.lesson != "" {
@@ -141,33 +136,6 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		)
 	}
 	return a, nil
-}
-
-// loadGreetings reads greetings.txt from the served folder, falling back to
-// the embedded one so -files can point at any folder.
-func loadGreetings(root fs.FS) ([]string, error) {
-	f, err := root.Open("greetings.txt")
-	if errors.Is(err, fs.ErrNotExist) {
-		f, err = web.Sample().Open("greetings.txt")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("greetings.txt: %w", err)
-	}
-	defer f.Close()
-	var greetings []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if g := strings.TrimSpace(sc.Text()); g != "" {
-			greetings = append(greetings, g)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("greetings.txt: %w", err)
-	}
-	if len(greetings) == 0 {
-		return nil, errors.New("greetings.txt holds no greetings; /stream needs at least one")
-	}
-	return greetings, nil
 }
 
 // serve listens on every address, then serves until ctx ends. Streams and

@@ -11,40 +11,25 @@ package wsstream
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"nhooyr.io/websocket"
 
+	"wirebook/server/greetings"
 	"wirebook/server/wsaccept"
 )
 
-// Defaults and bounds of the settings, as for /stream.
+// Defaults and bounds of the settings. The greetings, their count and the
+// pauses come from package greetings, as /stream's do.
 const (
-	DefaultCount        = 10 // as in the course's generate()
-	MaxCount            = 1000
-	DefaultMaxDelay     = 3 * time.Second // the course sleeps random()*3
-	MaxMaxDelay         = time.Minute
 	DefaultWriteTimeout = 10 * time.Second // a viewer that stops reading is let go
 	MaxWriteTimeout     = time.Minute
 )
 
 // Option sets one setting of the stream.
 type Option func(*stream)
-
-// WithCount sets how many greetings a viewer gets, clamped to [1, MaxCount].
-func WithCount(n int) Option {
-	return func(s *stream) { s.count = min(max(n, 1), MaxCount) }
-}
-
-// WithMaxDelay sets the upper bound of the random pause between greetings,
-// clamped to [0, MaxMaxDelay]. Zero means no pause.
-func WithMaxDelay(d time.Duration) Option {
-	return func(s *stream) { s.maxDelay = min(max(d, 0), MaxMaxDelay) }
-}
 
 // WithOriginPatterns allows pages from other origins to connect, as
 // websocket.AcceptOptions.OriginPatterns does. The default is the request's
@@ -66,31 +51,18 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 type stream struct {
-	greetings    []string
-	count        int
-	maxDelay     time.Duration
+	greetings    *greetings.Greetings
 	writeTimeout time.Duration
 	accept       websocket.AcceptOptions
 	log          *slog.Logger
 }
 
-// New returns the /ws/stream handler. Surrounding space is trimmed from the
-// greetings and blank ones dropped, as /stream does; if none is left, it
-// says "Hello".
-func New(greetings []string, opts ...Option) http.Handler {
+// New returns the /ws/stream handler, telling g.
+func New(g *greetings.Greetings, opts ...Option) http.Handler {
 	s := &stream{
-		count:        DefaultCount,
-		maxDelay:     DefaultMaxDelay,
+		greetings:    g,
 		writeTimeout: DefaultWriteTimeout,
 		log:          slog.Default(),
-	}
-	for _, g := range greetings {
-		if g = strings.TrimSpace(g); g != "" {
-			s.greetings = append(s.greetings, g)
-		}
-	}
-	if len(s.greetings) == 0 {
-		s.greetings = []string{"Hello"}
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -116,20 +88,20 @@ func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	pause := time.NewTimer(0) // one timer, reset for every pause
 	defer pause.Stop()
-	for i := range s.count {
+	for i := range s.greetings.Count() {
 		if i > 0 {
-			pause.Reset(s.pause()) // since Go 1.23, no stale tick survives a Reset
+			pause.Reset(s.greetings.Pause()) // since Go 1.23, no stale tick survives a Reset
 			select {
 			case <-ctx.Done():
 				return
 			case <-pause.C:
 			}
 		}
-		if err := s.send(ctx, c, s.greeting()); err != nil {
+		if err := s.send(ctx, c, s.greetings.Pick()); err != nil {
 			return // the viewer is gone
 		}
 	}
-	c.Close(websocket.StatusNormalClosure, "sent "+strconv.Itoa(s.count)+" greetings")
+	c.Close(websocket.StatusNormalClosure, "sent "+strconv.Itoa(s.greetings.Count())+" greetings")
 }
 
 // closeRead is websocket.Conn.CloseRead without its stall. Both read the
@@ -162,13 +134,3 @@ func (s *stream) send(ctx context.Context, c *websocket.Conn, msg string) error 
 	defer cancel()
 	return c.Write(ctx, websocket.MessageText, []byte(msg))
 }
-
-// pause is uniform in [0, maxDelay), like the course's random()*3.
-func (s *stream) pause() time.Duration {
-	if s.maxDelay <= 0 {
-		return 0
-	}
-	return rand.N(s.maxDelay)
-}
-
-func (s *stream) greeting() string { return s.greetings[rand.IntN(len(s.greetings))] }
