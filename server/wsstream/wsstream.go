@@ -19,6 +19,7 @@ import (
 
 	"wirebook/server/greetings"
 	"wirebook/server/wsaccept"
+	"wirebook/server/wslimit"
 )
 
 // Defaults and bounds of the settings. The greetings, their count and the
@@ -26,6 +27,12 @@ import (
 const (
 	DefaultWriteTimeout = 10 * time.Second // a viewer that stops reading is let go
 	MaxWriteTimeout     = time.Minute
+	// DefaultMaxConns is above the 10 000 viewers wirebook is built to hold
+	// (DESIGN.md's budget, at most 40 KiB each).
+	DefaultMaxConns     = 16384
+	MaxMaxConns         = 1 << 20
+	DefaultPingInterval = 30 * time.Second // finds a viewer gone within a minute
+	MaxPingInterval     = 10 * time.Minute
 )
 
 // Option sets one setting of the stream.
@@ -44,6 +51,20 @@ func WithWriteTimeout(d time.Duration) Option {
 	return func(s *stream) { s.writeTimeout = min(max(d, time.Millisecond), MaxWriteTimeout) }
 }
 
+// WithMaxConns caps the viewers connected at once, clamped to
+// [1, MaxMaxConns]. One more is answered 503 with Retry-After before the
+// upgrade.
+func WithMaxConns(n int) Option {
+	return func(s *stream) { s.maxConns = min(max(n, 1), MaxMaxConns) }
+}
+
+// WithPingInterval sets how often each viewer is pinged, clamped to
+// [1 ms, MaxPingInterval]. A viewer whose pong has not come by the next
+// ping is gone, and is dropped.
+func WithPingInterval(d time.Duration) Option {
+	return func(s *stream) { s.pingInterval = min(max(d, time.Millisecond), MaxPingInterval) }
+}
+
 // WithLogger sets where refused handshakes are logged. The default is
 // slog.Default().
 func WithLogger(l *slog.Logger) Option {
@@ -53,6 +74,9 @@ func WithLogger(l *slog.Logger) Option {
 type stream struct {
 	greetings    *greetings.Greetings
 	writeTimeout time.Duration
+	pingInterval time.Duration
+	maxConns     int
+	conns        *wslimit.Gate
 	accept       websocket.AcceptOptions
 	log          *slog.Logger
 }
@@ -62,21 +86,31 @@ func New(g *greetings.Greetings, opts ...Option) http.Handler {
 	s := &stream{
 		greetings:    g,
 		writeTimeout: DefaultWriteTimeout,
+		pingInterval: DefaultPingInterval,
+		maxConns:     DefaultMaxConns,
 		log:          slog.Default(),
 	}
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.conns = wslimit.NewGate(s.maxConns, "/ws/stream")
 	return s
 }
 
 // ServeHTTP sends greetings picked at random, one text message each with a
 // random pause between them, then closes the connection normally. The
 // context from CloseRead ends the moment the viewer leaves or the server
-// shuts down, and cuts a pause short.
+// shuts down, and cuts a pause short. Past the cap on viewers the answer
+// is a 503 instead of an upgrade, and a viewer that stops answering pings
+// is dropped.
 //
 //wirebook:snippet /ws/stream
 func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	leave, ok := s.conns.Enter(w)
+	if !ok {
+		return // Enter has answered 503: too many viewers
+	}
+	defer leave()
 	c, err := wsaccept.Accept(w, r, &s.accept)
 	if err != nil {
 		s.log.Info("ws/stream: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
@@ -85,6 +119,7 @@ func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	ctx, stopReading := closeRead(r.Context(), c) // a viewer only listens
 	defer stopReading()
+	defer wslimit.KeepAlive(ctx, c, s.pingInterval)() // closeRead reads the pongs
 
 	pause := time.NewTimer(0) // one timer, reset for every pause
 	defer pause.Stop()
