@@ -60,17 +60,19 @@ func (c *client) readClose() (websocket.CloseError, error) {
 // StatusGoingAway and a reason, not left open for ever.
 func TestIdleConnectionIsClosed(t *testing.T) {
 	t.Parallel()
-	rl := New(WithIdleTimeout(100*time.Millisecond), WithPingInterval(10*time.Millisecond))
-	c := connect(t, serveRelay(t, rl))
+	// Pings (every 100 ms) are answered, and do not count as activity.
+	rl := New(WithIdleTimeout(300*time.Millisecond), WithPingInterval(100*time.Millisecond))
+	u := serveRelay(t, rl)
 	start := time.Now()
+	c := connect(t, u)
 	ce, err := c.readClose()
 	if err != nil {
 		t.Fatalf("the connection ended without a close frame: %v", err)
 	}
-	if ce.Code != websocket.StatusGoingAway || !strings.Contains(ce.Reason, "idle for 100ms") {
+	if ce.Code != websocket.StatusGoingAway || !strings.Contains(ce.Reason, "idle for 300ms") {
 		t.Errorf("close = %+v, want going away, idle", ce)
 	}
-	if took := time.Since(start); took < 100*time.Millisecond {
+	if took := time.Since(start); took < 300*time.Millisecond {
 		t.Errorf("closed after %v, before the idle timeout", took)
 	}
 }

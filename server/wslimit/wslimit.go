@@ -61,13 +61,14 @@ type Timer struct {
 }
 
 // AfterFunc calls f in its own goroutine after d, unless Stop comes first.
-func AfterFunc(d time.Duration, f func()) *Timer {
+// f gets the timer, to Reset it.
+func AfterFunc(d time.Duration, f func(*Timer)) *Timer {
 	t := &Timer{}
 	t.start(d, f)
 	return t
 }
 
-func (t *Timer) start(d time.Duration, f func()) {
+func (t *Timer) start(d time.Duration, f func(*Timer)) {
 	t.mu.Lock() // f's wrapper takes it too, so it sees t.t set
 	defer t.mu.Unlock()
 	t.t = time.AfterFunc(d, func() {
@@ -79,7 +80,7 @@ func (t *Timer) start(d time.Duration, f func()) {
 		t.running.Add(1)
 		t.mu.Unlock()
 		defer t.running.Done()
-		f()
+		f(t)
 	})
 }
 
@@ -110,7 +111,7 @@ func (t *Timer) Stop() {
 func KeepAlive(ctx context.Context, c *websocket.Conn, interval time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	t := &Timer{}
-	t.start(interval, func() {
+	t.start(interval, func(t *Timer) {
 		pctx, done := context.WithTimeout(ctx, interval)
 		err := c.Ping(pctx)
 		done()

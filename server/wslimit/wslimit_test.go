@@ -49,7 +49,7 @@ func TestGateRefusesPastItsCapWithA503(t *testing.T) {
 func TestTimerStopWaitsForARunningCallback(t *testing.T) {
 	t.Parallel()
 	started, finished := make(chan struct{}), atomic.Bool{}
-	tm := AfterFunc(time.Millisecond, func() {
+	tm := AfterFunc(time.Millisecond, func(*Timer) {
 		close(started)
 		time.Sleep(50 * time.Millisecond)
 		finished.Store(true)
@@ -114,7 +114,7 @@ func TestKeepAliveDropsAPeerThatDoesNotAnswer(t *testing.T) {
 // A peer that answers is kept, however long it stays quiet.
 func TestKeepAliveKeepsAPeerThatAnswers(t *testing.T) {
 	t.Parallel()
-	url, done := serveKeepAlive(t, 20*time.Millisecond)
+	url, done := serveKeepAlive(t, 100*time.Millisecond)
 	c := dial(t, url)
 	ctx := c.CloseRead(t.Context()) // reads, so pongs go back
 	select {
@@ -122,9 +122,8 @@ func TestKeepAliveKeepsAPeerThatAnswers(t *testing.T) {
 		t.Fatal("a peer answering pings was dropped")
 	case <-ctx.Done():
 		t.Fatal("the connection closed")
-	case <-time.After(300 * time.Millisecond): // 15 pings
+	case <-time.After(500 * time.Millisecond): // 5 pings
 	}
 	c.Close(websocket.StatusNormalClosure, "")
 	<-done
 }
-
