@@ -44,10 +44,12 @@ type Course struct {
 	users              Users
 	decoy              []byte // hash compared for unknown users; see decoyFor
 
-	passwordSlots chan struct{} // one per password check running; see passwords.go
-	passwordWait  time.Duration
-	compare       func(hash, password []byte) error // bcrypt's; tests slow it down
-	checks        int                               // set by WithPasswordChecks; 0 until New sizes the pool
+	passwordSlots   chan struct{} // one per password check running; see passwords.go
+	passwordWait    time.Duration
+	compare         func(hash, password []byte) error // bcrypt's; tests slow it down
+	checks          int                               // set by WithPasswordChecks; 0 until New sizes the pool
+	checksPerClient int                               // set by WithPasswordChecksPerClient; 0 for the pool's size
+	clients         *shares
 }
 
 // Option sets one setting of a Course.
@@ -94,6 +96,15 @@ func WithPasswordChecks(n int) Option {
 	return func(c *Course) { c.checks = min(max(n, 1), MaxPasswordChecks) }
 }
 
+// WithPasswordChecksPerClient sets how many of the pool's slots one client
+// (remote IP address) may hold or wait for at once, clamped to
+// [1, the pool's size]; its next login waits for one of its own to end. The
+// default is the pool's size: a lone client may use the whole pool, but a
+// flooding client keeps at most that many ahead of anyone else's login.
+func WithPasswordChecksPerClient(n int) Option {
+	return func(c *Course) { c.checksPerClient = max(n, 1) }
+}
+
 // WithPasswordWait sets how long a /secure request waits for a free
 // password check before it is answered 503 with Retry-After, clamped to
 // [0, MaxPasswordWait]. Zero means no wait at all.
@@ -126,6 +137,10 @@ func New(opts ...Option) *Course {
 		c.checks = defaultPasswordChecks()
 	}
 	c.passwordSlots = make(chan struct{}, c.checks)
+	if c.checksPerClient == 0 || c.checksPerClient > c.checks {
+		c.checksPerClient = c.checks
+	}
+	c.clients = &shares{}
 	return c
 }
 

@@ -12,7 +12,8 @@ import (
 // not Basic at all, gets the same 401 and the challenge that makes a client
 // ask for a login. Flask-HTTPAuth names its realm "Authentication Required".
 // Checking a password is slow on purpose (bcrypt), so only a few run at
-// once; when they are all busy the answer is a 503 with Retry-After.
+// once, and only a share of them for one client; when they are all busy the
+// answer is a 503 (429 for the share) with Retry-After.
 //
 //wirebook:snippet /secure
 func (c *Course) SecureHello() http.Handler {
@@ -20,8 +21,8 @@ func (c *Course) SecureHello() http.Handler {
 		name, password, ok := r.BasicAuth() // false if absent or not Basic
 		if ok {
 			var err error
-			if ok, err = c.checkPassword(r.Context(), name, password); err != nil {
-				respond.Unavailable(w, passwordRetryAfter, c.busyReason())
+			if ok, err = c.checkPassword(r.Context(), clientOf(r), name, password); err != nil {
+				c.refuseLogin(w, err) // 429 or 503, with Retry-After
 				return
 			}
 		}
