@@ -118,7 +118,9 @@ func WithMaxConns(n int) Option {
 // the page while no request of its own is in flight, clamped to
 // [1 ms, MaxIdleTimeout]. Then it is closed with StatusGoingAway and a
 // reason; the page opens a new one when it next runs a cell. Pongs do not
-// count: a browser answers pings by itself.
+// count: a browser answers pings by itself. The clock is checked when it
+// runs out, so a connection whose last request ended late in one period is
+// closed within two.
 func WithIdleTimeout(d time.Duration) Option {
 	return func(r *Relay) { r.idleTimeout = min(max(d, time.Millisecond), MaxIdleTimeout) }
 }

@@ -3,9 +3,10 @@
 // so a lesson can set the two side by side.
 //
 // A viewer mostly waits, and the server is meant to hold ten thousand of
-// them, so an idle one costs one goroutine and one timer, plus what nhooyr
-// keeps per connection: no buffers of its own, no ticker, no goroutine per
-// message.
+// them, so an idle one costs one goroutine and two timers (the pause, the
+// ping; wslimit's timers start a goroutine only when they fire), plus what
+// nhooyr keeps per connection: no buffers of its own, no ticker, no
+// goroutine per message.
 package wsstream
 
 import (
