@@ -258,7 +258,7 @@ var snippets = []Snippet{
 	{
 		Route: "/ws/stream",
 		File:  "server/wsstream/wsstream.go",
-		Line:  108,
+		Line:  109,
 		HTML: "<pre class=\"chroma\"><code><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// ServeHTTP sends greetings picked at random, one text message each with a</span><span class=\"w\">\n" +
 			"</span></span></span><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// random pause between them, then closes the connection normally. The</span><span class=\"w\">\n" +
 			"</span></span></span><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// context from CloseRead ends the moment the viewer leaves or the server</span><span class=\"w\">\n" +
