@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +12,12 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"wirebook/server/course"
 	"wirebook/server/files"
+	"wirebook/server/greetings"
 	"wirebook/server/guard"
 	"wirebook/server/lesson"
 	"wirebook/server/page"
@@ -78,20 +77,29 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.files = files.New(root, files.WithLogger(a.log))
-	greetings, err := loadGreetings(root)
+	greets, err := greetings.Load(root,
+		greetings.WithCount(cfg.streamCount),
+		greetings.WithMaxDelay(cfg.streamMaxDelay),
+	)
 	if err != nil {
 		return nil, err
 	}
-	if a.course, err = a.newCourse(greetings); err != nil {
+	if a.course, err = a.newCourse(greets); err != nil {
 		return nil, err
 	}
 	// The wire transport may reach wirebook's own listeners (added once
 	// they listen, when their ports are known) and what -relay-allow names.
-	a.relay = relay.New(relay.WithAllowedHosts(cfg.relayAllow...), relay.WithLogger(a.log))
-	a.wsStream = wsstream.New(greetings,
-		wsstream.WithCount(cfg.streamCount),
-		wsstream.WithMaxDelay(cfg.streamMaxDelay),
+	a.relay = relay.New(
+		relay.WithAllowedHosts(cfg.relayAllow...),
+		relay.WithLogger(a.log),
+		relay.WithMaxConns(cfg.maxRelays),
+		relay.WithIdleTimeout(cfg.relayIdle),
+		relay.WithPingInterval(cfg.pingInterval),
+	)
+	a.wsStream = wsstream.New(greets,
 		wsstream.WithLogger(a.log),
+		wsstream.WithMaxConns(cfg.maxViewers),
+		wsstream.WithPingInterval(cfg.pingInterval),
 	)
 	if a.page, err = a.newPage(); err != nil {
 		return nil, err
@@ -114,7 +122,7 @@ func servedFolder(dir string) (fs.FS, error) {
 	return r.FS(), nil
 }
 
-func (a *app) newCourse(greetings []string) (*course.Course, error) {
+func (a *app) newCourse(greets *greetings.Greetings) (*course.Course, error) {
 	users, err := loadUsers(a.cfg.users)
 	if err != nil {
 		return nil, err
@@ -122,14 +130,17 @@ func (a *app) newCourse(greetings []string) (*course.Course, error) {
 	if demoUserExposed(a.cfg) {
 		a.log.Warn("the demo user David, whose password the course prints, can sign in to /secure from anywhere on this network; pass -users FILE to choose your own users", "addr", a.cfg.addr)
 	}
-	return course.New(
-		course.WithGreetings(greetings),
+	opts := []course.Option{
+		course.WithGreetings(greets),
 		course.WithUsers(users),
 		course.WithRedirectTo(a.cfg.redirectTo),
-		course.WithStreamCount(a.cfg.streamCount),
-		course.WithStreamMaxDelay(a.cfg.streamMaxDelay),
 		course.WithMaxBodyBytes(a.cfg.maxBody),
-	), nil
+		course.WithPasswordWait(a.cfg.passwordWait),
+	}
+	if a.cfg.passwordChecks > 0 { // else the course's default, sized to the CPUs
+		opts = append(opts, course.WithPasswordChecks(a.cfg.passwordChecks))
+	}
+	return course.New(opts...), nil
 }
 
 // loadUsers reads -users, or gives the course's demo user.
@@ -192,33 +203,6 @@ func (a *app) newListeners() ([]listener, error) {
 		listener{name: "echo", addr: at(ports.echo), handler: a.echoPort()},
 		listener{name: "app", addr: at(ports.app), handler: a.appPort()},
 	), nil
-}
-
-// loadGreetings reads greetings.txt from the served folder, falling back to
-// the embedded one so -files can point at any folder.
-func loadGreetings(root fs.FS) ([]string, error) {
-	f, err := root.Open("greetings.txt")
-	if errors.Is(err, fs.ErrNotExist) {
-		f, err = web.Sample().Open("greetings.txt")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("greetings.txt: %w", err)
-	}
-	defer f.Close()
-	var greetings []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if g := strings.TrimSpace(sc.Text()); g != "" {
-			greetings = append(greetings, g)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("greetings.txt: %w", err)
-	}
-	if len(greetings) == 0 {
-		return nil, errors.New("greetings.txt holds no greetings; /stream needs at least one")
-	}
-	return greetings, nil
 }
 
 // serve listens on every address, then serves until ctx ends. Streams and

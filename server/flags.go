@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"wirebook/server/course"
 	"wirebook/server/proxy"
 	"wirebook/server/relay"
+	"wirebook/server/wsstream"
 )
 
 type config struct {
@@ -25,6 +27,12 @@ type config struct {
 	streamMaxDelay time.Duration
 	relayAllow     []string
 	hosts          []string
+	passwordChecks int
+	passwordWait   time.Duration
+	maxRelays      int
+	maxViewers     int
+	relayIdle      time.Duration
+	pingInterval   time.Duration
 	maxBody        int64
 	trustProxy     []netip.Prefix
 }
@@ -87,6 +95,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) the wire transport may reach (default: wirebook's own listeners only)")
 	hosts := fs.String("hosts", "", "comma-separated host `names` students use to reach this machine, besides localhost and its IP addresses (e.g. teacher.local); other Host headers get 421, which stops DNS rebinding")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
+	fs.IntVar(&cfg.passwordChecks, "password-checks", 0, "/secure password checks (bcrypt) that may run at once; 0 is one less than the CPUs, so a flood of logins leaves a core to everything else")
+	fs.DurationVar(&cfg.passwordWait, "password-wait", course.DefaultPasswordWait, "how long a login waits for a free password check before a 503 with Retry-After")
+	fs.IntVar(&cfg.maxRelays, "max-relays", relay.DefaultMaxConns, "open /ws/relay connections (one per open lesson page) before a 503")
+	fs.DurationVar(&cfg.relayIdle, "relay-idle", relay.DefaultIdleTimeout, "a /ws/relay connection with no request for this long is closed (the page reopens it on its next run)")
+	fs.IntVar(&cfg.maxViewers, "max-viewers", wsstream.DefaultMaxConns, "open /ws/stream connections before a 503")
+	fs.DurationVar(&cfg.pingInterval, "ws-ping", relay.DefaultPingInterval, "how often the WebSockets are pinged; a peer that misses a ping is dropped")
 	trustProxy := fs.String("trust-proxy", "", "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For names the client (default: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -107,6 +121,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.streamMaxDelay < 0 || cfg.streamMaxDelay > time.Minute {
 		return config{}, fmt.Errorf("-stream-max-delay %v: want 0 to 1m", cfg.streamMaxDelay)
+	}
+	if cfg.passwordChecks < 0 || cfg.maxRelays < 1 || cfg.maxViewers < 1 {
+		return config{}, errors.New("-password-checks, -max-relays and -max-viewers take a positive count")
+	}
+	if cfg.passwordWait < 0 || cfg.relayIdle <= 0 || cfg.pingInterval <= 0 {
+		return config{}, errors.New("-password-wait, -relay-idle and -ws-ping take a positive duration")
 	}
 	if cfg.maxBody < 1 {
 		return config{}, fmt.Errorf("-max-body %d: want a positive size", cfg.maxBody)

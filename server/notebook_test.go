@@ -16,7 +16,9 @@ import (
 // better answer the course server issue asks for (text/plain for /hello).
 func TestNotebookCells(t *testing.T) {
 	t.Parallel()
-	in := start(t, "-course-ports=0,0,0,0", "-stream-max-delay=1ms")
+	// The notebook's two logins run at once from one address; the second
+	// waits for the first's bcrypt, which -race makes slow.
+	in := start(t, "-course-ports=0,0,0,0", "-stream-max-delay=1ms", "-password-wait=8s")
 	files, echo, app, auth := in.urls["files"], in.urls["echo"], in.urls["app"], in.urls["auth"]
 
 	type cell struct {

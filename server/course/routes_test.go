@@ -8,7 +8,7 @@ import (
 
 func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
 	t.Parallel()
-	url, c := serve(t, New(WithStreamCount(2), WithStreamMaxDelay(0)).App())
+	url, c := serve(t, New(greet(nil, 2, 0)).App())
 
 	tests := []struct {
 		path string
@@ -40,18 +40,11 @@ func TestOptionsClamp(t *testing.T) {
 		opt   Option
 		check func(*Course) bool
 	}{
-		{"stream count below 1 is 1", WithStreamCount(-5), func(c *Course) bool { return c.streamCount == 1 }},
-		{"stream count above the cap is the cap", WithStreamCount(1 << 30), func(c *Course) bool { return c.streamCount == MaxStreamCount }},
-		{"negative delay is none", WithStreamMaxDelay(-time.Second), func(c *Course) bool { return c.streamMaxDelay == 0 }},
-		{"delay above the cap is the cap", WithStreamMaxDelay(24 * time.Hour), func(c *Course) bool { return c.streamMaxDelay == MaxStreamMaxDelay }},
+		{"write timeout below 1ms is 1ms", WithStreamWriteTimeout(0), func(c *Course) bool { return c.streamWriteTimeout == time.Millisecond }},
+		{"write timeout above the cap is the cap", WithStreamWriteTimeout(time.Hour), func(c *Course) bool { return c.streamWriteTimeout == MaxStreamWriteTimeout }},
 		{"body cap below 1 is 1", WithMaxBodyBytes(0), func(c *Course) bool { return c.maxBodyBytes == 1 }},
 		{"body cap above the cap is the cap", WithMaxBodyBytes(1 << 40), func(c *Course) bool { return c.maxBodyBytes == MaxMaxBodyBytes }},
-		{"greetings are trimmed and blank lines dropped", WithGreetings([]string{"", " Hi \r", "\t", "Yo"}),
-			func(c *Course) bool {
-				return len(c.greetings) == 2 && string(c.greetings[0]) == "Hi\n" && string(c.greetings[1]) == "Yo\n"
-			}},
-		{"no greetings left means Hello", WithGreetings([]string{"", "  "}),
-			func(c *Course) bool { return len(c.greetings) == 1 && string(c.greetings[0]) == "Hello\n" }},
+		{"no greetings is Hello", WithGreetings(nil), func(c *Course) bool { return c.greetings.Pick() == "Hello" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +59,7 @@ func TestOptionsClamp(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	t.Parallel()
 	c := New()
-	if c.redirectTo != "http://kdm.training" || c.streamCount != 10 || c.streamMaxDelay != 3*time.Second ||
+	if c.redirectTo != "http://kdm.training" || c.greetings.Count() != 10 || c.streamWriteTimeout != 10*time.Second ||
 		c.maxBodyBytes != 1<<20 || len(c.users) != 1 || c.users["David"] == nil {
 		t.Errorf("defaults = %+v", c)
 	}

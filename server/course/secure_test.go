@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -13,10 +15,12 @@ func basic(user, password string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
-// The notebook's two cells, against the demo user (cost-10 hash).
+// The notebook's two cells, against the demo user (cost-10 hash). They run
+// at once from one address, so the second waits for the first's check: on
+// a loaded machine under -race that takes seconds, past the default wait.
 func TestSecureNotebook(t *testing.T) {
 	t.Parallel()
-	url, c := serve(t, New().Secure())
+	url, c := serve(t, New(WithPasswordWait(MaxPasswordWait)).Secure())
 
 	tests := []struct {
 		name     string
@@ -146,6 +150,174 @@ func TestDecoyCostMatchesUsers(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("decoy cost = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// holdFirstCheck makes c's first password check wait until release is
+// closed, and closes entered once it has begun: a pool saturated on demand.
+func holdFirstCheck(c *Course) (entered, release chan struct{}) {
+	entered, release = make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	compare := c.compare
+	c.compare = func(hash, password []byte) error {
+		once.Do(func() {
+			close(entered)
+			<-release
+		})
+		return compare(hash, password)
+	}
+	return entered, release
+}
+
+// asClient serves h with the remote address named by the request's
+// X-Test-Client header, so one test can speak as several clients.
+func asClient(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ip := r.Header.Get("X-Test-Client"); ip != "" {
+			r.RemoteAddr = ip + ":1234"
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// login sends Ana's correct password as client ip and returns the status.
+func login(t *testing.T, c *http.Client, url, ip string) int {
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/secure", nil)
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Authorization", basic("Ana", "s3cret:with colon"))
+	req.Header.Set("X-Test-Client", ip)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Logins past the pool of password checks and a short wait are told to come
+// back later, known or not: 429 when the client's own share is taken, 503
+// when the whole pool is. A login that finds a slot free goes through.
+// Without the pool, a flood of them took every core (bcrypt is slow on
+// purpose) and starved every other endpoint.
+func TestSecureWhenEveryPasswordCheckIsBusy(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(20*time.Millisecond))
+	entered, release := holdFirstCheck(c)
+	url, client := serve(t, asClient(c.Secure()))
+
+	first := make(chan int, 1)
+	go func() { first <- login(t, client, url, "192.0.2.1") }()
+	<-entered // the only slot is taken until release
+
+	tests := []struct {
+		name, ip, user string
+		want           int
+		wantBody       string
+	}{
+		{"the same client is a 429", "192.0.2.1", "Ana", http.StatusTooManyRequests, "Too many logins from you at once"},
+		{"another client is a 503", "192.0.2.2", "Ana", http.StatusServiceUnavailable, "Too many logins at once"},
+		{"an unknown user is a 503 too", "192.0.2.2", "Eve", http.StatusServiceUnavailable, "Too many logins at once"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := do(t, client, http.MethodGet, url+"/secure", http.Header{
+				"Authorization": {basic(tt.user, "s3cret:with colon")}, "X-Test-Client": {tt.ip}}, nil)
+			wantStatus(t, resp, tt.want)
+			wantHeader(t, resp, "Retry-After", "1")
+			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			wantHeader(t, resp, "WWW-Authenticate", "")
+			wantContains(t, body, tt.wantBody, "Try again")
+		})
+	}
+
+	close(release)
+	if got := <-first; got != http.StatusOK {
+		t.Errorf("the login holding the slot got %d, want 200", got)
+	}
+	for _, ip := range []string{"192.0.2.1", "192.0.2.2"} {
+		if got := login(t, client, url, ip); got != http.StatusOK {
+			t.Errorf("%s: status %d once the pool is free, want 200", ip, got)
+		}
+	}
+}
+
+// A client flooding /secure keeps at most its share of logins ahead of
+// another client's: the other's correct login gets the next free slot
+// instead of queueing behind the whole flood and timing out.
+func TestAFloodingClientDoesNotStarveAnother(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(200*time.Millisecond))
+	entered, release := holdFirstCheck(c)
+	compare := c.compare
+	c.compare = func(hash, password []byte) error { // every check after the held one takes 100 ms
+		err := compare(hash, password)
+		time.Sleep(100 * time.Millisecond)
+		return err
+	}
+	url, client := serve(t, asClient(c.Secure()))
+
+	var flood sync.WaitGroup
+	flood.Go(func() { login(t, client, url, "192.0.2.1") })
+	<-entered
+	for range 5 { // five more from the flooding client, each 100 ms of checking
+		flood.Go(func() { login(t, client, url, "192.0.2.1") })
+	}
+	time.Sleep(50 * time.Millisecond) // they are waiting
+	other := make(chan int, 1)
+	go func() { other <- login(t, client, url, "192.0.2.2") }()
+	time.Sleep(20 * time.Millisecond) // so is the other client's login
+	close(release)
+	if got := <-other; got != http.StatusOK {
+		t.Errorf("the other client's login got %d, want 200", got)
+	}
+	flood.Wait()
+}
+
+// A login that arrives while the pool is busy and gets a slot within the
+// wait is served, not refused.
+func TestSecureWaitsBrieflyForASlot(t *testing.T) {
+	t.Parallel()
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(MaxPasswordWait))
+	entered, release := holdFirstCheck(c)
+	url, client := serve(t, c.Secure())
+	good := http.Header{"Authorization": {basic("Ana", "s3cret:with colon")}}
+
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/secure", nil)
+		req.Header = good.Clone()
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-entered
+	time.AfterFunc(50*time.Millisecond, func() { close(release) })
+	resp, _ := do(t, client, http.MethodGet, url+"/secure", good, nil)
+	wantStatus(t, resp, http.StatusOK)
+}
+
+func TestPasswordOptionsAreClamped(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		opts      []Option
+		wantSlots int
+		wantWait  time.Duration
+	}{
+		{"defaults", nil, defaultPasswordChecks(), DefaultPasswordWait},
+		{"a client's share is at most the pool", []Option{WithPasswordChecks(2), WithPasswordChecksPerClient(5)}, 2, DefaultPasswordWait},
+		{"below the bounds", []Option{WithPasswordChecks(-1), WithPasswordWait(-time.Second)}, 1, 0},
+		{"above the bounds", []Option{WithPasswordChecks(1 << 20), WithPasswordWait(time.Hour)}, MaxPasswordChecks, MaxPasswordWait},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := New(tt.opts...)
+			if cap(c.passwordSlots) != tt.wantSlots || c.passwordWait != tt.wantWait {
+				t.Errorf("slots %d, wait %v; want %d, %v", cap(c.passwordSlots), c.passwordWait, tt.wantSlots, tt.wantWait)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package course
 
 import (
+	"io"
 	"net/http"
 	"time"
 )
@@ -10,25 +11,34 @@ import (
 // soon as it is written, so a client sees it arrive while the rest is still
 // to come. The pause watches the request's context, so a client hanging up
 // (or the server shutting down) ends the stream at once, not after the pause.
+// Each line gets its own write deadline, in place of the one the server
+// gives a whole response: a stream may outlast that, but a client that
+// stops reading is let go.
 //
 //wirebook:snippet /stream
 func (c *Course) Stream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		rc := http.NewResponseController(w)
-		rc.SetWriteDeadline(time.Time{}) // a stream may outlast the server's WriteTimeout
-		for range c.streamCount {
-			if _, err := w.Write(c.greeting()); err != nil {
-				return // the connection is gone
-			}
-			if err := rc.Flush(); err != nil {
-				return
+		for range c.greetings.Count() {
+			rc.SetWriteDeadline(time.Now().Add(c.streamWriteTimeout))
+			if !writeLine(w, rc, c.greetings.Pick()) {
+				return // the connection is gone, or the client stopped reading
 			}
 			select {
 			case <-r.Context().Done():
 				return
-			case <-time.After(c.pause()):
+			case <-time.After(c.greetings.Pause()):
 			}
 		}
+		rc.SetWriteDeadline(time.Now().Add(c.streamWriteTimeout)) // for the end of the body
 	})
+}
+
+// writeLine writes line and a newline and flushes them.
+func writeLine(w io.Writer, rc *http.ResponseController, line string) bool {
+	if _, err := io.WriteString(w, line+"\n"); err != nil {
+		return false
+	}
+	return rc.Flush() == nil
 }

@@ -11,17 +11,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wirebook/server/greetings"
 )
 
 var testGreetings = []string{"Hello", "Bonjour", "Hola", "Nǐn hǎo"}
 
+// greet is WithGreetings of lines, count of them and pauses up to maxDelay.
+func greet(lines []string, count int, maxDelay time.Duration) Option {
+	return WithGreetings(greetings.New(lines, greetings.WithCount(count), greetings.WithMaxDelay(maxDelay)))
+}
+
 func TestStream(t *testing.T) {
 	t.Parallel()
-	url, c := serve(t, New(
-		WithGreetings(testGreetings),
-		WithStreamCount(5),
-		WithStreamMaxDelay(0),
-	).App())
+	url, c := serve(t, New(greet(testGreetings, 5, 0)).App())
 
 	resp, body := get(t, c, url+"/stream")
 	wantStatus(t, resp, http.StatusOK)
@@ -44,11 +47,7 @@ func TestStreamPausesBetweenLines(t *testing.T) {
 	t.Parallel()
 	// With one greeting the body is fixed; a small delay keeps the test fast
 	// while still exercising the timer path.
-	url, c := serve(t, New(
-		WithGreetings([]string{"Hi"}),
-		WithStreamCount(3),
-		WithStreamMaxDelay(5*time.Millisecond),
-	).App())
+	url, c := serve(t, New(greet([]string{"Hi"}, 3, 5*time.Millisecond)).App())
 	_, body := get(t, c, url+"/stream")
 	if body != "Hi\nHi\nHi\n" {
 		t.Errorf("body = %q", body)
@@ -69,7 +68,7 @@ func (d *doneHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // slowStream is /stream with pauses far longer than any test, so only a
 // prompt stop can end it in time.
 func slowStream() *doneHandler {
-	c := New(WithGreetings([]string{"Hi"}), WithStreamCount(MaxStreamCount), WithStreamMaxDelay(time.Minute))
+	c := New(greet([]string{"Hi"}, greetings.MaxCount, time.Minute))
 	return &doneHandler{h: c.Stream(), done: make(chan struct{})}
 }
 
@@ -140,9 +139,7 @@ func TestStreamStopsWhenServerShutsDown(t *testing.T) {
 func TestStreamOutlastsWriteTimeout(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewUnstartedServer(New(
-		WithGreetings([]string{"Hi"}),
-		WithStreamCount(20),
-		WithStreamMaxDelay(20*time.Millisecond), // about 200ms in all, well past the timeout
+		greet([]string{"Hi"}, 20, 20*time.Millisecond), // about 200ms in all, well past the timeout
 	).Stream())
 	srv.Config.WriteTimeout = 50 * time.Millisecond
 	srv.Start()
@@ -153,4 +150,30 @@ func TestStreamOutlastsWriteTimeout(t *testing.T) {
 	if want := strings.Repeat("Hi\n", 20); body != want {
 		t.Errorf("after %v got %d bytes, want %d", time.Since(start), len(body), len(want))
 	}
+}
+
+// A client that asks for a stream and stops reading is let go once a
+// greeting has waited the write timeout, instead of holding a goroutine and
+// a connection for as long as the stream would last.
+func TestStreamLetsGoOfAClientThatStopsReading(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("Hello! ", 32<<10) // 224 KiB a line: the socket buffers fill in a few lines
+	h := &doneHandler{h: New(
+		greet([]string{big}, greetings.MaxCount, 0),
+		WithStreamWriteTimeout(100*time.Millisecond),
+	).Stream(), done: make(chan struct{})}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	waitDone(t, h.done) // and never read
+	t.Logf("let go after %v", time.Since(start).Round(time.Millisecond))
 }

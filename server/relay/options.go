@@ -23,6 +23,18 @@ const (
 	MaxTimeout             = 10 * time.Minute
 	DefaultWriteTimeout    = 10 * time.Second // a page that stops reading is let go
 	MaxWriteTimeout        = time.Minute
+	// DefaultMaxConns: an idle connection holds about 20 KiB, so the cap
+	// bounds them near 80 MiB; a lecture of 1 000 students with a few tabs
+	// each fits.
+	DefaultMaxConns = 4096
+	MaxMaxConns     = 1 << 20
+	// DefaultIdleTimeout: a page sends a frame per cell run; five minutes
+	// without one (a forgotten tab) frees the connection, and the page opens
+	// a new one on its next run.
+	DefaultIdleTimeout  = 5 * time.Minute
+	MaxIdleTimeout      = 24 * time.Hour
+	DefaultPingInterval = 30 * time.Second // finds a peer gone within a minute
+	MaxPingInterval     = 10 * time.Minute
 )
 
 // Option sets one setting of a Relay.
@@ -93,6 +105,31 @@ func WithTimeout(d time.Duration) Option {
 // disconnected, so it cannot hold upstream connections open.
 func WithWriteTimeout(d time.Duration) Option {
 	return func(r *Relay) { r.writeTimeout = min(max(d, time.Millisecond), MaxWriteTimeout) }
+}
+
+// WithMaxConns caps the relay connections open at once, clamped to
+// [1, MaxMaxConns]. One more is answered 503 with Retry-After before the
+// upgrade.
+func WithMaxConns(n int) Option {
+	return func(r *Relay) { r.maxConns = min(max(n, 1), MaxMaxConns) }
+}
+
+// WithIdleTimeout sets how long a connection may go without a frame from
+// the page while no request of its own is in flight, clamped to
+// [1 ms, MaxIdleTimeout]. Then it is closed with StatusGoingAway and a
+// reason; the page opens a new one when it next runs a cell. Pongs do not
+// count: a browser answers pings by itself. The clock is checked when it
+// runs out, so a connection whose last request ended late in one period is
+// closed within two.
+func WithIdleTimeout(d time.Duration) Option {
+	return func(r *Relay) { r.idleTimeout = min(max(d, time.Millisecond), MaxIdleTimeout) }
+}
+
+// WithPingInterval sets how often the relay pings each page, clamped to
+// [1 ms, MaxPingInterval]. A page whose pong has not come by the next ping
+// is gone, and its connection is dropped.
+func WithPingInterval(d time.Duration) Option {
+	return func(r *Relay) { r.pingInterval = min(max(d, time.Millisecond), MaxPingInterval) }
 }
 
 // WithLogger sets where the relay logs. The default is slog.Default().

@@ -37,9 +37,9 @@ import (
 
 	"nhooyr.io/websocket"
 
-	"wirebook/server/wsaccept"
-
 	"wirebook/server/wireproto"
+	"wirebook/server/wsaccept"
+	"wirebook/server/wslimit"
 )
 
 // Relay is the http.Handler of GET /ws/relay. It is safe for concurrent use.
@@ -49,9 +49,12 @@ type Relay struct {
 	origins []string
 
 	maxMessage, maxBody, maxHeader int64
-	maxPerConn, maxTotal           int
+	maxPerConn, maxTotal, maxConns int
 	timeout, writeTimeout          time.Duration
+	idleTimeout, pingInterval      time.Duration
 	log                            *slog.Logger
+
+	conns *wslimit.Gate
 
 	slots  chan struct{} // one per request in flight, over all connections
 	client *http.Client
@@ -70,8 +73,11 @@ func New(opts ...Option) *Relay {
 		maxHeader:    DefaultMaxHeaderBytes,
 		maxPerConn:   DefaultMaxPerConn,
 		maxTotal:     DefaultMaxTotal,
+		maxConns:     DefaultMaxConns,
 		timeout:      DefaultTimeout,
 		writeTimeout: DefaultWriteTimeout,
+		idleTimeout:  DefaultIdleTimeout,
+		pingInterval: DefaultPingInterval,
 		log:          slog.Default(),
 	}
 	for _, opt := range opts {
@@ -81,6 +87,7 @@ func New(opts ...Option) *Relay {
 		r.log.Warn("relay: some allowed hosts were left out", "err", err)
 	}
 	r.hosts = nil
+	r.conns = wslimit.NewGate(r.maxConns, "/ws/relay")
 	r.slots = make(chan struct{}, r.maxTotal)
 	r.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
@@ -145,12 +152,19 @@ func (r *Relay) Wait() { r.wg.Wait() }
 // ServeHTTP upgrades to a WebSocket (same-origin pages only), then reads
 // frames until the page leaves: each send starts one relay, each cancel
 // stops one. When the connection ends, for whatever reason, every relay it
-// started is stopped and waited for.
+// started is stopped and waited for. Past the cap on connections, the
+// answer is a 503 instead of an upgrade; a page quiet for the idle timeout
+// is closed, and one that stops answering pings is dropped.
 //
 //wirebook:snippet /ws/relay
 func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.wg.Add(1)
 	defer r.wg.Done()
+	leave, ok := r.conns.Enter(w)
+	if !ok {
+		return // Enter has answered 503
+	}
+	defer leave()
 	ws, err := wsaccept.Accept(w, req, &websocket.AcceptOptions{OriginPatterns: r.origins})
 	if err != nil {
 		// Accept has answered: 403 for a foreign Origin, 426 for a plain GET.
@@ -162,17 +176,22 @@ func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	// ctx ends when the page leaves or the server shuts down.
 	ctx, cancel := context.WithCancel(req.Context())
 	s := &session{r: r, ws: ws, ctx: ctx, running: make(map[uint32]context.CancelCauseFunc)}
+	stopPing := wslimit.KeepAlive(ctx, ws, r.pingInterval)
+	s.idle = wslimit.AfterFunc(r.idleTimeout, s.closeIfIdle)
 	code, reason := s.read() // until the page leaves or breaks the protocol
-	cancel()                 // every relay of the page stops
+	s.idle.Stop()
+	stopPing()
+	cancel() // every relay of the page stops
 	s.close(code, reason)
 }
 
 // session is one WebSocket connection and the relays it started.
 type session struct {
-	r   *Relay
-	ws  *websocket.Conn
-	ctx context.Context
-	wg  sync.WaitGroup
+	r    *Relay
+	ws   *websocket.Conn
+	ctx  context.Context
+	wg   sync.WaitGroup
+	idle *wslimit.Timer // reset by every frame from the page
 
 	mu      sync.Mutex
 	running map[uint32]context.CancelCauseFunc
@@ -195,6 +214,7 @@ func (s *session) read() (websocket.StatusCode, string) {
 			s.r.log.Debug("relay: connection ended", "status", websocket.CloseStatus(err), "err", err)
 			return 0, ""
 		}
+		s.idle.Reset(s.r.idleTimeout)
 		if typ != websocket.MessageBinary {
 			return websocket.StatusUnsupportedData, "relay frames are binary messages"
 		}
@@ -272,6 +292,21 @@ func (s *session) start(f *wireproto.Frame) bool {
 		s.send(last)
 	}()
 	return true
+}
+
+// closeIfIdle closes the connection if no relay of its own is in flight: a
+// page waiting on a slow answer is not idle. The read loop then sees the
+// close and ends the session.
+func (s *session) closeIfIdle(idle *wslimit.Timer) {
+	s.mu.Lock()
+	busy := len(s.running) > 0
+	s.mu.Unlock()
+	if busy {
+		idle.Reset(s.r.idleTimeout)
+		return
+	}
+	s.r.log.Debug("relay: closing an idle connection", "after", s.r.idleTimeout)
+	s.ws.Close(websocket.StatusGoingAway, closeReason("idle for "+s.r.idleTimeout.String()+": no request from the page"))
 }
 
 // close ends the connection once its relays have ended: with code and

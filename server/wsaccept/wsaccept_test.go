@@ -3,6 +3,7 @@ package wsaccept
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -117,5 +118,44 @@ func TestServerCloseSendsOneCloseFrame(t *testing.T) {
 	_, _ = conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8})
 	if op, payload, err := readFrame(); err == nil {
 		t.Fatalf("after the close handshake the server sent another frame: op %x %q", op, payload)
+	}
+}
+
+// A middleware's deadline for ordinary responses must not end a WebSocket:
+// the connection outlives it, and its writes carry their own timeouts.
+// net/http's Hijack clears the connection's deadlines (net/http
+// server.go, hijackLocked); this guards that the endpoints may rely on it.
+func TestAcceptLiftsTheResponseDeadlines(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		rc.SetWriteDeadline(time.Now().Add(20 * time.Millisecond))
+		rc.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		c, err := Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		time.Sleep(100 * time.Millisecond) // past both deadlines
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := c.Write(ctx, websocket.MessageText, []byte("still here")); err != nil {
+			return
+		}
+		c.Read(ctx) // until the client closes
+	}))
+	t.Cleanup(srv.Close)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &websocket.DialOptions{
+		HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if _, msg, err := c.Read(ctx); err != nil || string(msg) != "still here" {
+		t.Errorf("read %q, %v; want the message written after the deadlines", msg, err)
 	}
 }

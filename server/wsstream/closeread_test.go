@@ -17,7 +17,7 @@ func TestViewerSendingAMessageEndsTheHandlerAtOnce(t *testing.T) {
 	for _, typ := range []websocket.MessageType{websocket.MessageText, websocket.MessageBinary} {
 		t.Run(typ.String(), func(t *testing.T) {
 			t.Parallel()
-			h := &doneHandler{h: New(testGreetings, WithCount(3), WithMaxDelay(time.Minute)), done: make(chan struct{})}
+			h := &doneHandler{h: New(greet(testGreetings, 3, time.Minute)), done: make(chan struct{})}
 			url, origin := serve(t, h, context.Background())
 			c, _, err := dial(t, url, origin)
 			if err != nil {

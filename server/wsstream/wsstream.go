@@ -3,48 +3,41 @@
 // so a lesson can set the two side by side.
 //
 // A viewer mostly waits, and the server is meant to hold ten thousand of
-// them, so an idle one costs one goroutine and one timer, plus what nhooyr
-// keeps per connection: no buffers of its own, no ticker, no goroutine per
-// message.
+// them, so an idle one costs one goroutine and two timers (the pause, the
+// ping; wslimit's timers start a goroutine only when they fire), plus what
+// nhooyr keeps per connection: no buffers of its own, no ticker, no
+// goroutine per message.
 package wsstream
 
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"nhooyr.io/websocket"
 
+	"wirebook/server/greetings"
 	"wirebook/server/wsaccept"
+	"wirebook/server/wslimit"
 )
 
-// Defaults and bounds of the settings, as for /stream.
+// Defaults and bounds of the settings. The greetings, their count and the
+// pauses come from package greetings, as /stream's do.
 const (
-	DefaultCount        = 10 // as in the course's generate()
-	MaxCount            = 1000
-	DefaultMaxDelay     = 3 * time.Second // the course sleeps random()*3
-	MaxMaxDelay         = time.Minute
 	DefaultWriteTimeout = 10 * time.Second // a viewer that stops reading is let go
 	MaxWriteTimeout     = time.Minute
+	// DefaultMaxConns is above the 10 000 viewers wirebook is built to hold
+	// (DESIGN.md's budget, at most 40 KiB each).
+	DefaultMaxConns     = 16384
+	MaxMaxConns         = 1 << 20
+	DefaultPingInterval = 30 * time.Second // finds a viewer gone within a minute
+	MaxPingInterval     = 10 * time.Minute
 )
 
 // Option sets one setting of the stream.
 type Option func(*stream)
-
-// WithCount sets how many greetings a viewer gets, clamped to [1, MaxCount].
-func WithCount(n int) Option {
-	return func(s *stream) { s.count = min(max(n, 1), MaxCount) }
-}
-
-// WithMaxDelay sets the upper bound of the random pause between greetings,
-// clamped to [0, MaxMaxDelay]. Zero means no pause.
-func WithMaxDelay(d time.Duration) Option {
-	return func(s *stream) { s.maxDelay = min(max(d, 0), MaxMaxDelay) }
-}
 
 // WithOriginPatterns allows pages from other origins to connect, as
 // websocket.AcceptOptions.OriginPatterns does. The default is the request's
@@ -59,6 +52,20 @@ func WithWriteTimeout(d time.Duration) Option {
 	return func(s *stream) { s.writeTimeout = min(max(d, time.Millisecond), MaxWriteTimeout) }
 }
 
+// WithMaxConns caps the viewers connected at once, clamped to
+// [1, MaxMaxConns]. One more is answered 503 with Retry-After before the
+// upgrade.
+func WithMaxConns(n int) Option {
+	return func(s *stream) { s.maxConns = min(max(n, 1), MaxMaxConns) }
+}
+
+// WithPingInterval sets how often each viewer is pinged, clamped to
+// [1 ms, MaxPingInterval]. A viewer whose pong has not come by the next
+// ping is gone, and is dropped.
+func WithPingInterval(d time.Duration) Option {
+	return func(s *stream) { s.pingInterval = min(max(d, time.Millisecond), MaxPingInterval) }
+}
+
 // WithLogger sets where refused handshakes are logged. The default is
 // slog.Default().
 func WithLogger(l *slog.Logger) Option {
@@ -66,45 +73,45 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 type stream struct {
-	greetings    []string
-	count        int
-	maxDelay     time.Duration
+	greetings    *greetings.Greetings
 	writeTimeout time.Duration
+	pingInterval time.Duration
+	maxConns     int
+	conns        *wslimit.Gate
 	accept       websocket.AcceptOptions
 	log          *slog.Logger
 }
 
-// New returns the /ws/stream handler. Surrounding space is trimmed from the
-// greetings and blank ones dropped, as /stream does; if none is left, it
-// says "Hello".
-func New(greetings []string, opts ...Option) http.Handler {
+// New returns the /ws/stream handler, telling g.
+func New(g *greetings.Greetings, opts ...Option) http.Handler {
 	s := &stream{
-		count:        DefaultCount,
-		maxDelay:     DefaultMaxDelay,
+		greetings:    g,
 		writeTimeout: DefaultWriteTimeout,
+		pingInterval: DefaultPingInterval,
+		maxConns:     DefaultMaxConns,
 		log:          slog.Default(),
-	}
-	for _, g := range greetings {
-		if g = strings.TrimSpace(g); g != "" {
-			s.greetings = append(s.greetings, g)
-		}
-	}
-	if len(s.greetings) == 0 {
-		s.greetings = []string{"Hello"}
 	}
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.conns = wslimit.NewGate(s.maxConns, "/ws/stream")
 	return s
 }
 
 // ServeHTTP sends greetings picked at random, one text message each with a
 // random pause between them, then closes the connection normally. The
 // context from CloseRead ends the moment the viewer leaves or the server
-// shuts down, and cuts a pause short.
+// shuts down, and cuts a pause short. Past the cap on viewers the answer
+// is a 503 instead of an upgrade, and a viewer that stops answering pings
+// is dropped.
 //
 //wirebook:snippet /ws/stream
 func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	leave, ok := s.conns.Enter(w)
+	if !ok {
+		return // Enter has answered 503: too many viewers
+	}
+	defer leave()
 	c, err := wsaccept.Accept(w, r, &s.accept)
 	if err != nil {
 		s.log.Info("ws/stream: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
@@ -113,23 +120,24 @@ func (s *stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	ctx, stopReading := closeRead(r.Context(), c) // a viewer only listens
 	defer stopReading()
+	defer wslimit.KeepAlive(ctx, c, s.pingInterval)() // closeRead reads the pongs
 
 	pause := time.NewTimer(0) // one timer, reset for every pause
 	defer pause.Stop()
-	for i := range s.count {
+	for i := range s.greetings.Count() {
 		if i > 0 {
-			pause.Reset(s.pause()) // since Go 1.23, no stale tick survives a Reset
+			pause.Reset(s.greetings.Pause()) // since Go 1.23, no stale tick survives a Reset
 			select {
 			case <-ctx.Done():
 				return
 			case <-pause.C:
 			}
 		}
-		if err := s.send(ctx, c, s.greeting()); err != nil {
+		if err := s.send(ctx, c, s.greetings.Pick()); err != nil {
 			return // the viewer is gone
 		}
 	}
-	c.Close(websocket.StatusNormalClosure, "sent "+strconv.Itoa(s.count)+" greetings")
+	c.Close(websocket.StatusNormalClosure, "sent "+strconv.Itoa(s.greetings.Count())+" greetings")
 }
 
 // closeRead is websocket.Conn.CloseRead without its stall. Both read the
@@ -162,13 +170,3 @@ func (s *stream) send(ctx context.Context, c *websocket.Conn, msg string) error 
 	defer cancel()
 	return c.Write(ctx, websocket.MessageText, []byte(msg))
 }
-
-// pause is uniform in [0, maxDelay), like the course's random()*3.
-func (s *stream) pause() time.Duration {
-	if s.maxDelay <= 0 {
-		return 0
-	}
-	return rand.N(s.maxDelay)
-}
-
-func (s *stream) greeting() string { return s.greetings[rand.IntN(len(s.greetings))] }

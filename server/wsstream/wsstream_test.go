@@ -14,6 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 	"nhooyr.io/websocket"
+
+	"wirebook/server/greetings"
 )
 
 // TestMain fails the package if a viewer's goroutines outlive its test.
@@ -22,6 +24,11 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const testTimeout = 10 * time.Second
 
 var testGreetings = []string{"Hello", "Bonjour", "Hola", "Nǐn hǎo"}
+
+// greet is count of lines, with pauses up to maxDelay.
+func greet(lines []string, count int, maxDelay time.Duration) *greetings.Greetings {
+	return greetings.New(lines, greetings.WithCount(count), greetings.WithMaxDelay(maxDelay))
+}
 
 // doneHandler closes done once the handler it wraps has returned.
 type doneHandler struct {
@@ -73,17 +80,17 @@ func TestSendsCountGreetingsThenClosesNormally(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		opts  []Option
+		opts  []greetings.Option
 		count int
 	}{
-		{"no pause", []Option{WithCount(5), WithMaxDelay(0)}, 5},
-		{"short random pauses", []Option{WithCount(3), WithMaxDelay(5 * time.Millisecond)}, 3},
-		{"count below 1 is 1", []Option{WithCount(-3), WithMaxDelay(0)}, 1},
+		{"no pause", []greetings.Option{greetings.WithCount(5), greetings.WithMaxDelay(0)}, 5},
+		{"short random pauses", []greetings.Option{greetings.WithCount(3), greetings.WithMaxDelay(5 * time.Millisecond)}, 3},
+		{"count below 1 is 1", []greetings.Option{greetings.WithCount(-3), greetings.WithMaxDelay(0)}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			url, origin := serve(t, New(testGreetings, tt.opts...), context.Background())
+			url, origin := serve(t, New(greetings.New(testGreetings, tt.opts...)), context.Background())
 			c, _, err := dial(t, url, origin)
 			if err != nil {
 				t.Fatal(err)
@@ -112,7 +119,7 @@ func TestSendsCountGreetingsThenClosesNormally(t *testing.T) {
 
 func TestBlankGreetingsBecomeHello(t *testing.T) {
 	t.Parallel()
-	url, origin := serve(t, New([]string{"", "  \r", "\t"}, WithCount(1)), context.Background())
+	url, origin := serve(t, New(greet([]string{"", "  \r", "\t"}, 1, 0)), context.Background())
 	c, _, err := dial(t, url, origin)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +132,7 @@ func TestBlankGreetingsBecomeHello(t *testing.T) {
 // slow is a stream whose pauses are far longer than any test, so only a
 // prompt stop can end its handler in time.
 func slow() *doneHandler {
-	return &doneHandler{h: New([]string{"Hi"}, WithCount(MaxCount), WithMaxDelay(time.Minute)), done: make(chan struct{})}
+	return &doneHandler{h: New(greet([]string{"Hi"}, greetings.MaxCount, time.Minute)), done: make(chan struct{})}
 }
 
 func TestViewerLeavingEndsTheHandler(t *testing.T) {
@@ -173,7 +180,7 @@ func TestServerShutdownEndsTheHandler(t *testing.T) {
 
 func TestHandshakeRefusesForeignOrigin(t *testing.T) {
 	t.Parallel()
-	url, origin := serve(t, New(testGreetings, WithCount(1), WithMaxDelay(0), WithOriginPatterns("trusted.example")), context.Background())
+	url, origin := serve(t, New(greet(testGreetings, 1, 0), WithOriginPatterns("trusted.example")), context.Background())
 	tests := []struct {
 		name, origin string
 		status       int
