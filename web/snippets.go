@@ -4,7 +4,7 @@ import "strings"
 
 // Snippet is the Go function that answers a route, highlighted for the
 // lesson page. The data is in snippets_gen.go, written by
-// `go run ./server/snippets/cmd/gensnippets` (the generate task) so that the
+// `go run ./server/tools/gensnippets` (the generate task) so that the
 // highlighter is not part of the server.
 type Snippet struct {
 	Route string // "/hello"; a route ending in / ("/files/") covers every path under it

@@ -297,7 +297,7 @@ func TestParseFlags(t *testing.T) {
 // the soak checks.
 func TestREADMEShowsTheSoaksNginxBlock(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

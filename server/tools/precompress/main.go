@@ -5,7 +5,7 @@
 // dist/app.3f2a9c1e0b7d.wasm.br). The wasm task runs it after building the
 // client:
 //
-//	go run ./web/cmd/precompress web/static
+//	go run ./server/tools/precompress web/static
 //
 // It runs once per build, so it spends what it takes on the smallest output:
 // brotli at quality 11 with the largest window, gzip at level 9 (about 7 s

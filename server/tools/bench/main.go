@@ -27,7 +27,7 @@ import (
 	"syscall"
 	"time"
 
-	"wirebook/server/chromium"
+	"wirebook/server/internal/chromium"
 )
 
 func main() {

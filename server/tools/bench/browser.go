@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"wirebook/server/chromium"
+	"wirebook/server/internal/chromium"
 )
 
 // startBrowser starts headless Chromium with a fresh profile, so the first

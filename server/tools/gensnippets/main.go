@@ -2,7 +2,7 @@
 // from the //wirebook:snippet markers of the course's handlers. Run it from
 // anywhere inside the module (the generate task does):
 //
-//	go run ./server/snippets/cmd/gensnippets
+//	go run ./server/tools/gensnippets
 //
 // A file whose content is unchanged is not rewritten, so its time stamp
 // keeps telling the task runner that nothing needs rebuilding.
