@@ -1,30 +1,33 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// endpoint is one row of the load table: a request wrk repeats, and what
-// wirebook is designed to answer it with.
+// endpoint is one row of the load table: a request of the harness's list
+// that wrk repeats, and what this bench asks of it.
 type endpoint struct {
-	Method, Target string
-	Headers        []string // "Name: value"
-	Body           string
-	Status         int     // the designed status; a 4xx counts only socket errors
-	MinRPS         float64 // the throughput target, 0 for none
-	// Load overrides the default load: /secure runs bcrypt on purpose, so
-	// 64 connections would only queue behind two cores and hit wrk's
-	// timeout.
+	harness.Endpoint
+	MinRPS float64 // the throughput target, 0 for none
+	// Load overrides the default load: /secure with the demo login runs
+	// bcrypt on purpose, so 64 connections would only queue behind two
+	// cores and hit wrk's timeout.
 	Load *wrkLoad
 }
 
-func (e endpoint) name() string { return e.Method + " " + e.Target }
+func (e endpoint) name() string {
+	if e.Bcrypt {
+		return e.String() + " (login)"
+	}
+	return e.String()
+}
 
 // designedError says whether the endpoint answers with an error status by
 // design, so wrk's "Non-2xx or 3xx" count is its job, not an error.
@@ -46,23 +49,22 @@ func (e endpoint) script() string {
 	return "wrk.method = " + strconv.Quote(e.Method) + "\nwrk.body = " + strconv.Quote(e.Body) + "\n"
 }
 
-// The course's demo user (the README's /secure row).
-const demoBasicAuth = "Authorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0" // David:4bYaDZCFsTY4
+// endpoints are the harness's, with this bench's targets and loads.
+var endpoints = benchEndpoints()
 
-var endpoints = []endpoint{
-	{Method: "GET", Target: "/hello", Status: 200, MinRPS: helloMinRPS},
-	{Method: "GET", Target: "/greeting?lang=fr", Headers: []string{"X-INE-Student: Ana"}, Status: 200},
-	{Method: "GET", Target: "/json?name=David&title=Instructor", Status: 200},
-	{Method: "POST", Target: "/json", Headers: []string{"Content-Type: application/x-www-form-urlencoded"},
-		Body: "name=Ana&title=Data+Scientist", Status: 200},
-	{Method: "GET", Target: "/echo/x", Status: 200},
-	{Method: "GET", Target: "/files/greetings.txt", Status: 200},
-	{Method: "GET", Target: "/files/", Status: 200},
-	{Method: "GET", Target: "/notfound", Status: 404},
-	{Method: "GET", Target: "/redirect", Status: 301},
-	{Method: "GET", Target: "/secure", Headers: []string{demoBasicAuth}, Status: 200,
-		Load: &wrkLoad{Threads: 1, Connections: 2, Timeout: 10 * time.Second}},
-	{Method: "GET", Target: "/", Status: 200},
+func benchEndpoints() []endpoint {
+	var out []endpoint
+	for _, e := range harness.Endpoints {
+		b := endpoint{Endpoint: e}
+		switch {
+		case e.Target == "/hello":
+			b.MinRPS = helloMinRPS
+		case e.Bcrypt:
+			b.Load = &wrkLoad{Threads: 1, Connections: 2, Timeout: 10 * time.Second}
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // endpointResult is one row of the load table, as written to JSON.
@@ -91,7 +93,7 @@ type endpointResult struct {
 // measureEndpoints loads each endpoint in turn. An endpoint wrk could not
 // measure keeps its row with Err set; the returned error says that some
 // could not be measured.
-func measureEndpoints(ctx context.Context, wrk string, srv *wirebook, load wrkLoad) ([]endpointResult, error) {
+func measureEndpoints(ctx context.Context, wrk string, srv *harness.Child, load wrkLoad) ([]endpointResult, error) {
 	var out []endpointResult
 	var failed []string
 	for _, e := range endpoints {
@@ -100,7 +102,7 @@ func measureEndpoints(ctx context.Context, wrk string, srv *wirebook, load wrkLo
 			failed = append(failed, e.name())
 		}
 		out = append(out, r)
-		if err := srv.alive(); err != nil {
+		if err := srv.Alive(); err != nil {
 			return out, err
 		}
 		if ctx.Err() != nil {
@@ -113,7 +115,7 @@ func measureEndpoints(ctx context.Context, wrk string, srv *wirebook, load wrkLo
 	return out, nil
 }
 
-func measureEndpoint(ctx context.Context, wrk string, srv *wirebook, e endpoint, load wrkLoad) endpointResult {
+func measureEndpoint(ctx context.Context, wrk string, srv *harness.Child, e endpoint, load wrkLoad) endpointResult {
 	r := endpointResult{Endpoint: e.name(), DesignedStatus: e.Status, MinRPS: e.MinRPS, ErrorsRule: "socket errors + non-2xx/3xx"}
 	if e.designedError() {
 		r.ErrorsRule = "socket errors (the " + strconv.Itoa(e.Status) + " is by design)"
@@ -152,22 +154,13 @@ func measureEndpoint(ctx context.Context, wrk string, srv *wirebook, e endpoint,
 func probe(ctx context.Context, base string, e endpoint) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, e.Method, base+e.Target, strings.NewReader(e.Body))
-	if err != nil {
-		return 0, err
-	}
-	for _, h := range e.Headers {
-		name, value, _ := strings.Cut(h, ":")
-		req.Header.Set(name, strings.TrimSpace(value))
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
+	client := harness.NewClient(1, nil)
+	defer client.CloseIdleConnections()
+	status, err := e.Do(ctx, client, base)
+	if status == 0 {
 		return 0, fmt.Errorf("probe %s: %w", e.name(), err)
 	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, nil
+	return status, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

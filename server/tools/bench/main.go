@@ -1,4 +1,4 @@
-// Command benchmark is `go tool task bench`: it measures a built wirebook
+// Command bench is `go tool task bench`: it measures a built wirebook
 // on this machine against the budgets of DESIGN.md, prints a table with
 // each figure beside its target, and writes the same figures to
 // bench/results.json so runs can be compared.
@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"wirebook/server/internal/chromium"
+	"wirebook/server/internal/harness"
 )
 
 func main() {
@@ -183,13 +184,13 @@ func (b *bench) measureMain(ctx context.Context) error {
 		return err
 	}
 	defer proxy.close()
-	srv, err := startWirebook(b.cfg.bin,
+	srv, err := harness.Start(ctx, b.cfg.bin, "", "wirebook",
 		"-stream-count", strconv.Itoa(b.cfg.greetings), "-stream-max-delay", "50ms",
 		"-relay-allow", proxy.Addr())
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 	target, err := url.Parse(srv.URL)
 	if err != nil {
 		return err
@@ -217,7 +218,7 @@ func (b *bench) measureMain(ctx context.Context) error {
 	return nil
 }
 
-func (b *bench) measureBrowser(ctx context.Context, srv *wirebook, proxy *stampProxy) error {
+func (b *bench) measureBrowser(ctx context.Context, srv *harness.Child, proxy *stampProxy) error {
 	path, err := chromium.Path()
 	if err != nil {
 		return err

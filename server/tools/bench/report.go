@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -290,7 +292,7 @@ func (r *results) printNotes(w io.Writer) {
 	}
 	if m := r.Memory; m != nil {
 		notes = append(notes, fmt.Sprintf("5. own wirebook %s; viewers are nhooyr.io/websocket clients in the bench, %d dialling at once; RSS is VmRSS %v after the last one got its first greeting; per viewer = (RSS − idle) / viewers",
-			strings.Join(m.Args, " "), dialConcurrency, rssSettle))
+			strings.Join(m.Args, " "), harness.DialConcurrency, rssSettle))
 	}
 	if len(notes) > 0 {
 		fmt.Fprintln(w, "\nNotes:")

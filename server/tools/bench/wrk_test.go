@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"strings"
 	"testing"
 	"time"
@@ -200,9 +202,9 @@ func TestEndpointErrors(t *testing.T) {
 		e    endpoint
 		want int64
 	}{
-		{"a designed 404 counts socket errors only", endpoint{Status: 404}, 3},
-		{"a 200 endpoint counts its non-2xx/3xx answers too", endpoint{Status: 200}, 43},
-		{"a 301 is a 3xx, so its other answers count", endpoint{Status: 301}, 43},
+		{"a designed 404 counts socket errors only", endpoint{Endpoint: harness.Endpoint{Status: 404}}, 3},
+		{"a 200 endpoint counts its non-2xx/3xx answers too", endpoint{Endpoint: harness.Endpoint{Status: 200}}, 43},
+		{"a 301 is a 3xx, so its other answers count", endpoint{Endpoint: harness.Endpoint{Status: 301}}, 43},
 	}
 	for _, tt := range tests {
 		if got := tt.e.errors(run); got != tt.want {
@@ -213,10 +215,10 @@ func TestEndpointErrors(t *testing.T) {
 
 func TestEndpointScriptOnlyForMethodsAndBodies(t *testing.T) {
 	t.Parallel()
-	if s := (endpoint{Method: "GET", Target: "/hello"}).script(); s != "" {
+	if s := (endpoint{Endpoint: harness.Endpoint{Method: "GET", Target: "/hello"}}).script(); s != "" {
 		t.Errorf("a plain GET has a script: %q", s)
 	}
-	s := endpoint{Method: "POST", Body: `a="b"&c=d`}.script()
+	s := endpoint{Endpoint: harness.Endpoint{Method: "POST", Body: `a="b"&c=d`}}.script()
 	for _, want := range []string{`wrk.method = "POST"`, `wrk.body = "a=\"b\"&c=d"`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("script %q lacks %s", s, want)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"bufio"
 	"context"
 	"errors"
@@ -12,10 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"nhooyr.io/websocket"
-
-	"wirebook/server/wireproto"
 )
 
 // faultServer is an upstream that misbehaves on purpose, written on raw TCP
@@ -137,118 +135,6 @@ func (s *faultServer) await(token string) {
 	}
 }
 
-// relayOutcome is how one relayed exchange ended.
-type relayOutcome struct {
-	status  int    // the head's, 0 if none came
-	bytes   int    // body bytes in chunks
-	end     bool   // an End frame came
-	message string // the Error frame's message, if that came instead
-}
-
-// relayHooks let a caller act on the way: when the head or the first chunk
-// arrives, and how long to let it run before sending Cancel (0: never).
-type relayHooks struct {
-	onOpen       func() // the WebSocket is open
-	onFirstChunk func()
-	cancelAfter  time.Duration
-	onHead       func()
-}
-
-// relayOnce opens /ws/relay on base as a page from base would, sends one
-// request for url, and reads frames until End or Error.
-func relayOnce(ctx context.Context, client *http.Client, base, url string, h relayHooks) (relayOutcome, error) {
-	var out relayOutcome
-	conn, _, err := websocket.Dial(ctx, wsURL(base)+"/ws/relay", &websocket.DialOptions{
-		HTTPClient: client,
-		HTTPHeader: http.Header{"Origin": {base}},
-	})
-	if err != nil {
-		return out, err
-	}
-	defer conn.CloseNow()
-	if h.onOpen != nil {
-		h.onOpen()
-	}
-	conn.SetReadLimit(1 << 20)
-	const id = 7
-	send := func(f wireproto.Frame) error {
-		b, err := f.AppendBinary(nil)
-		if err != nil {
-			return err
-		}
-		return conn.Write(ctx, websocket.MessageBinary, b)
-	}
-	if err := send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: url,
-		Request: wireproto.Request{Method: "GET", Target: url}}); err != nil {
-		return out, err
-	}
-
-	frames := make(chan wireproto.Frame)
-	readErr := make(chan error, 1)
-	done := make(chan struct{})
-	defer close(done) // before CloseNow, which ends the reader's Read
-	go func() {
-		for {
-			_, b, err := conn.Read(ctx)
-			if err != nil {
-				readErr <- err
-				return
-			}
-			f, err := wireproto.DecodeFrame(b)
-			if err != nil {
-				readErr <- err
-				return
-			}
-			select {
-			case frames <- f:
-			case <-done:
-				return
-			}
-		}
-	}()
-	var cancelTimer <-chan time.Time
-	for {
-		select {
-		case <-cancelTimer:
-			cancelTimer = nil
-			if err := send(wireproto.Frame{Type: wireproto.FrameCancel, ID: id}); err != nil {
-				return out, err
-			}
-		case err := <-readErr:
-			return out, fmt.Errorf("the relay connection ended before the exchange did: %w", err)
-		case f := <-frames:
-			if f.ID != id {
-				return out, fmt.Errorf("a %v frame for ID %d, want %d", f.Type, f.ID, id)
-			}
-			switch f.Type {
-			case wireproto.FrameHead:
-				out.status = f.Status
-				if h.onHead != nil {
-					h.onHead()
-				}
-				if h.cancelAfter > 0 {
-					cancelTimer = time.After(h.cancelAfter)
-				}
-			case wireproto.FrameChunk:
-				if out.bytes == 0 && h.onFirstChunk != nil {
-					h.onFirstChunk()
-				}
-				out.bytes += len(f.Data)
-			case wireproto.FrameEnd:
-				out.end = true
-				conn.Close(websocket.StatusNormalClosure, "")
-				return out, nil
-			case wireproto.FrameError:
-				out.message = f.Message
-				conn.Close(websocket.StatusNormalClosure, "")
-				return out, nil
-			default:
-				return out, fmt.Errorf("unexpected %v frame", f.Type)
-			}
-		}
-	}
-}
-
 // fault is one misbehaviour and what the relay must say about it.
 type fault struct {
 	name        string
@@ -270,15 +156,15 @@ type faultResult struct {
 	rounds   int
 	ok       int
 	messages map[string][]string // fault → distinct messages
-	errs     errorLog
-	control  relayOutcome // a well-behaved exchange through the same relay
+	errs     harness.ErrorLog
+	control  harness.Outcome // a well-behaved exchange through the same relay
 	took     time.Duration
 }
 
 func (r *faultResult) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d relays (%d rounds × %d faults) through /ws/relay in %v: %d answered as expected, %d not",
-		r.rounds*len(r.messages), r.rounds, len(r.messages), r.took.Round(time.Millisecond), r.ok, r.errs.n.Load())
+		r.rounds*len(r.messages), r.rounds, len(r.messages), r.took.Round(time.Millisecond), r.ok, r.errs.N.Load())
 	for _, name := range slices.Sorted(maps.Keys(r.messages)) {
 		fmt.Fprintf(&b, "\n    %-9s → %q", name, strings.Join(r.messages[name], `" | "`))
 	}
@@ -303,27 +189,27 @@ func runFaults(ctx context.Context, base string, up *faultServer, rounds int, st
 			wg.Go(func() {
 				token := fmt.Sprintf("%s-%d", f.name, round)
 				target := "http://" + up.addr() + f.path + "?token=" + token
-				out, err := relayOnce(ctx, client, base, target, relayHooks{
-					cancelAfter:  f.cancelAfter,
-					onFirstChunk: func() { up.release(token) },
+				out, err := harness.RelayOnce(ctx, client, base, target, harness.Hooks{
+					CancelAfter:  f.cancelAfter,
+					OnFirstChunk: func() { up.release(token) },
 				})
 				if ctx.Err() != nil {
 					return
 				}
 				mu.Lock()
 				defer mu.Unlock()
-				if out.message != "" && !slices.Contains(r.messages[f.name], out.message) {
-					r.messages[f.name] = append(r.messages[f.name], out.message)
+				if out.Message != "" && !slices.Contains(r.messages[f.name], out.Message) {
+					r.messages[f.name] = append(r.messages[f.name], out.Message)
 				}
 				switch {
 				case err != nil:
-					r.errs.add("%s: %v", f.name, err)
-				case out.end:
-					r.errs.add("%s: the relay reported a complete body of %d bytes", f.name, out.bytes)
-				case !strings.Contains(out.message, f.want):
-					r.errs.add("%s: error %q lacks %q", f.name, out.message, f.want)
-				case out.status != 200 || out.bytes != len(faultPrefix):
-					r.errs.add("%s: head %d and %d body bytes before the error, want 200 and %d", f.name, out.status, out.bytes, len(faultPrefix))
+					r.errs.Add("%s: %v", f.name, err)
+				case out.End:
+					r.errs.Add("%s: the relay reported a complete body of %d bytes", f.name, out.Bytes)
+				case !strings.Contains(out.Message, f.want):
+					r.errs.Add("%s: error %q lacks %q", f.name, out.Message, f.want)
+				case out.Status != 200 || out.Bytes != len(faultPrefix):
+					r.errs.Add("%s: head %d and %d body bytes before the error, want 200 and %d", f.name, out.Status, out.Bytes, len(faultPrefix))
 				default:
 					r.ok++
 				}
@@ -332,17 +218,17 @@ func runFaults(ctx context.Context, base string, up *faultServer, rounds int, st
 	}
 	wg.Wait()
 	r.took = time.Since(began)
-	out, err := relayOnce(ctx, client, base, base+"/hello", relayHooks{})
+	out, err := harness.RelayOnce(ctx, client, base, base+"/hello", harness.Hooks{})
 	r.control = out
-	if err != nil || !out.end || out.status != 200 {
-		r.errs.add("control /hello through the relay: %+v, %v", out, err)
+	if err != nil || !out.End || out.Status != 200 {
+		r.errs.Add("control /hello through the relay: %+v, %v", out, err)
 	}
 	return r
 }
 
 func (r *faultResult) failed() error {
-	if n := r.errs.n.Load(); n > 0 {
-		return errors.New(strings.Join(r.errs.snapshot(), "; "))
+	if n := r.errs.N.Load(); n > 0 {
+		return errors.New(strings.Join(r.errs.Snapshot(), "; "))
 	}
 	return nil
 }

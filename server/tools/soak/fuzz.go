@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -130,7 +132,7 @@ func runFuzz(ctx context.Context, root string, t fuzzTarget, d time.Duration) (f
 	began := time.Now()
 	cmd := exec.CommandContext(ctx, "go", "test", "-run=^$", "-fuzz=^"+t.name+"$", "-fuzztime="+d.String(), t.pkg)
 	cmd.Dir = root
-	setDeathSignal(cmd)
+	harness.SetDeathSignal(cmd)
 	out, err := cmd.CombinedOutput()
 	r := parseFuzzOutput(out)
 	r.took = time.Since(began)

@@ -15,6 +15,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"context"
 	"errors"
 	"flag"
@@ -209,7 +211,7 @@ func (s *soak) childArgs() []string {
 // withChild runs step against a fresh wirebook, then stops that wirebook
 // as Ctrl-C does and checks it went cleanly: every step ends with a
 // shutdown under whatever the step left behind.
-func (s *soak) withChild(ctx context.Context, step func(context.Context, *child) (string, string, error)) {
+func (s *soak) withChild(ctx context.Context, step func(context.Context, *harness.Child) (string, string, error)) {
 	if s.up == nil {
 		up, err := newFaultServer()
 		if err != nil {
@@ -220,17 +222,17 @@ func (s *soak) withChild(ctx context.Context, step func(context.Context, *child)
 		defer func() { up.close(); s.up = nil }()
 	}
 	s.n++
-	c, err := startChild(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
+	c, err := harness.Start(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
 	if err != nil {
 		s.report("setup", "start wirebook", err)
 		return
 	}
-	defer c.kill()
+	defer c.Kill()
 	name, line, err := step(ctx, c)
 	s.report(name, line, err)
-	took, err := c.interrupt(5 * time.Second)
+	took, err := c.Interrupt(5 * time.Second)
 	if err == nil {
-		err = c.cleanExit()
+		err = c.CleanExit()
 	}
 	if err == nil && took > 2*time.Second {
 		err = fmt.Errorf("took %v, want ≤ 2s", took)
@@ -238,54 +240,56 @@ func (s *soak) withChild(ctx context.Context, step func(context.Context, *child)
 	s.report("stop", fmt.Sprintf("after %s: exited in %v", name, took.Round(time.Millisecond)), err)
 }
 
-func (s *soak) load(ctx context.Context, c *child) (string, string, error) {
-	if err := preflight(ctx, c.url); err != nil {
+func (s *soak) load(ctx context.Context, c *harness.Child) (string, string, error) {
+	if err := harness.Preflight(ctx, c.URL, harness.Cheap(harness.Endpoints)); err != nil {
 		return "load", "preflight", err
 	}
-	r := newLoader(c.url, s.cfg.conns).run(ctx, s.cfg.load)
+	r := harness.NewLoader(c.URL, s.cfg.conns, harness.Cheap(harness.Endpoints)).Run(ctx, s.cfg.load)
 	var err error
-	if r.errors > 0 {
-		err = fmt.Errorf("%d errors, e.g. %s", r.errors, strings.Join(r.samples, "; "))
-	} else if r.requests == 0 {
+	if r.Errors > 0 {
+		err = fmt.Errorf("%d errors, e.g. %s", r.Errors, strings.Join(r.Samples, "; "))
+	} else if r.Requests == 0 {
 		err = errors.New("no request was answered")
 	}
 	return "load", r.String(), err
 }
 
-func (s *soak) viewers(ctx context.Context, c *child) (string, string, error) {
-	before := c.served("/stream", "/ws/stream")
-	r := runViewers(ctx, c.url, s.cfg.viewers, streamCount, s.cfg.vanish)
+func (s *soak) viewers(ctx context.Context, c *harness.Child) (string, string, error) {
+	before := c.Served("/stream", "/ws/stream")
+	r := harness.RunViewers(ctx, c.URL, s.cfg.viewers, streamCount, s.cfg.vanish)
 	// Every handler must have ended, the vanished viewers' too: the
 	// server logs a request when its handler returns.
 	waited := time.Now()
-	ended := waitFor(ctx, 10*time.Second, func() bool { return c.served("/stream", "/ws/stream")-before == s.cfg.viewers })
+	ended := harness.WaitFor(ctx, 10*time.Second, func() bool { return c.Served("/stream", "/ws/stream")-before == s.cfg.viewers })
 	line := fmt.Sprintf("%v; the server ended all %d handlers %v after the last viewer", r, s.cfg.viewers, time.Since(waited).Round(time.Millisecond))
 	var err error
 	switch {
-	case r.errors > 0:
-		err = fmt.Errorf("%d viewers cut short, e.g. %s", r.errors, strings.Join(r.samples, "; "))
+	case r.Errors > 0:
+		err = fmt.Errorf("%d viewers cut short, e.g. %s", r.Errors, strings.Join(r.Samples, "; "))
 	case !ended:
-		err = fmt.Errorf("the server logged %d of %d stream requests as ended", c.served("/stream", "/ws/stream")-before, s.cfg.viewers)
-	case r.completed+r.vanished != r.viewers:
-		err = fmt.Errorf("%d completed + %d vanished ≠ %d viewers", r.completed, r.vanished, r.viewers)
+		err = fmt.Errorf("the server logged %d of %d stream requests as ended", c.Served("/stream", "/ws/stream")-before, s.cfg.viewers)
+	case r.Completed+r.Vanished != r.Viewers:
+		err = fmt.Errorf("%d completed + %d vanished ≠ %d viewers", r.Completed, r.Vanished, r.Viewers)
 	}
 	return "viewers", line, err
 }
 
 // faults relays the faults while the load runs, so they go through a
 // server that is busy, as in a lecture.
-func (s *soak) faults(ctx context.Context, c *child) (string, string, error) {
+func (s *soak) faults(ctx context.Context, c *harness.Child) (string, string, error) {
 	busy, stopLoad := context.WithCancel(ctx)
-	loadDone := make(chan loadResult, 1)
-	go func() { loadDone <- newLoader(c.url, s.cfg.conns).run(busy, time.Hour) }()
-	r := runFaults(ctx, c.url, s.up, s.cfg.faultRounds, s.cfg.stall)
+	loadDone := make(chan harness.LoadResult, 1)
+	go func() {
+		loadDone <- harness.NewLoader(c.URL, s.cfg.conns, harness.Cheap(harness.Endpoints)).Run(busy, time.Hour)
+	}()
+	r := runFaults(ctx, c.URL, s.up, s.cfg.faultRounds, s.cfg.stall)
 	stopLoad()
 	l := <-loadDone
-	line := r.String() + fmt.Sprintf("\n    meanwhile the load: %d requests, %d errors", l.requests, l.errors) +
+	line := r.String() + fmt.Sprintf("\n    meanwhile the load: %d requests, %d errors", l.Requests, l.Errors) +
 		"\n    stall under the relay's own time limit: skipped (60 s; no flag shortens it)"
 	err := r.failed()
-	if err == nil && l.errors > 0 {
-		err = fmt.Errorf("the load beside the faults had %d errors, e.g. %s", l.errors, strings.Join(l.samples, "; "))
+	if err == nil && l.Errors > 0 {
+		err = fmt.Errorf("the load beside the faults had %d errors, e.g. %s", l.Errors, strings.Join(l.Samples, "; "))
 	}
 	return "faults", line, err
 }
@@ -300,12 +304,12 @@ func (s *soak) sigint(ctx context.Context) {
 	s.up = up
 	defer func() { s.up = nil }()
 	s.n++
-	c, err := startChild(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
+	c, err := harness.Start(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
 	if err != nil {
 		s.report("sigint", "start wirebook", err)
 		return
 	}
-	defer c.kill()
+	defer c.Kill()
 	r, err := runShutdown(ctx, c, up, s.cfg.conns, s.cfg.viewers/2, 32, streamCount)
 	s.report("sigint", r.String(), err)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"bufio"
 	"context"
 	"errors"
@@ -132,13 +134,13 @@ func startNginx(ctx context.Context, bin string, cfg nginxConfig) (*nginxProc, e
 	// /var/log/nginx/error.log.
 	p.cmd = exec.CommandContext(ctx, bin, "-p", cfg.Dir, "-c", conf, "-e", cfg.Dir+"/error.log")
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	setDeathSignal(p.cmd)
-	ownGroup(p.cmd)
+	harness.SetDeathSignal(p.cmd)
+	harness.OwnGroup(p.cmd)
 	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	listening := waitFor(ctx, 10*time.Second, func() bool {
+	listening := harness.WaitFor(ctx, 10*time.Second, func() bool {
 		select {
 		case <-p.done:
 			return true
@@ -166,11 +168,11 @@ func startNginx(ctx context.Context, bin string, cfg nginxConfig) (*nginxProc, e
 // stop asks nginx to finish gracefully (SIGQUIT) and waits; past 5 s it
 // kills the master and its workers.
 func (p *nginxProc) stop() {
-	_ = p.cmd.Process.Signal(sigQuit)
+	_ = p.cmd.Process.Signal(harness.SigQuit)
 	select {
 	case <-p.done:
 	case <-time.After(5 * time.Second):
-		_ = killGroup(p.cmd)
+		_ = harness.KillGroup(p.cmd)
 		<-p.done
 	}
 }
@@ -215,21 +217,21 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 	// The relay reaches the cell's URL, which through the proxy is the
 	// proxy's address: each instance must allow it.
 	args := []string{"-stream-max-delay", "300ms", "-relay-allow", listen, "-trust-proxy", "127.0.0.2/32"}
-	a, err := startChild(ctx, bin, dir, "nginx-a", args...)
+	a, err := harness.Start(ctx, bin, dir, "nginx-a", args...)
 	if err != nil {
 		return nil, err
 	}
-	defer a.kill()
-	b, err := startChild(ctx, bin, dir, "nginx-b", args...)
+	defer a.Kill()
+	b, err := harness.Start(ctx, bin, dir, "nginx-b", args...)
 	if err != nil {
 		return nil, err
 	}
-	defer b.kill()
+	defer b.Kill()
 	ndir := dir + "/nginx"
 	if err := os.Mkdir(ndir, 0o755); err != nil {
 		return nil, err
 	}
-	ng, err := startNginx(ctx, nginxBin, nginxConfig{Dir: ndir, Listen: listen, Upstreams: []string{a.addr, b.addr}, Bind: "127.0.0.2"})
+	ng, err := startNginx(ctx, nginxBin, nginxConfig{Dir: ndir, Listen: listen, Upstreams: []string{a.Addr, b.Addr}, Bind: "127.0.0.2"})
 	if err != nil {
 		return nil, err
 	}
@@ -244,11 +246,11 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 	}
 	r.check("page", err, fmt.Sprintf("GET / 200, %d bytes with its request cells", len(body)))
 
-	out, err := relayOnce(ctx, client, base, base+"/hello", relayHooks{})
-	if err == nil && (!out.end || out.status != 200 || out.bytes == 0) {
+	out, err := harness.RelayOnce(ctx, client, base, base+"/hello", harness.Hooks{})
+	if err == nil && (!out.End || out.Status != 200 || out.Bytes == 0) {
 		err = fmt.Errorf("relayed /hello: %+v", out)
 	}
-	r.check("wire transport", err, fmt.Sprintf("/ws/relay → %s/hello: head %d, %d body bytes, end", base, out.status, out.bytes))
+	r.check("wire transport", err, fmt.Sprintf("/ws/relay → %s/hello: head %d, %d body bytes, end", base, out.Status, out.Bytes))
 
 	first, last, lines, err := streamTiming(ctx, client, base+"/stream")
 	if err == nil && (lines != 10 || last-first < 100*time.Millisecond) {
@@ -267,9 +269,9 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 
 	fo, err := failover(ctx, client, base, a, b)
 	r.check("stop one instance", err, fo.String())
-	took, err := b.interrupt(5 * time.Second)
+	took, err := b.Interrupt(5 * time.Second)
 	if err == nil {
-		err = b.cleanExit()
+		err = b.CleanExit()
 	}
 	r.check("stop instance B", err, fmt.Sprintf("exited in %v, clean log", took.Round(time.Millisecond)))
 	return r, nil
@@ -323,10 +325,7 @@ func streamTiming(ctx context.Context, client *http.Client, url string) (first, 
 }
 
 func wsStreamCount(ctx context.Context, client *http.Client, base string) (int, error) {
-	conn, _, err := websocket.Dial(ctx, wsURL(base)+"/ws/stream", &websocket.DialOptions{
-		HTTPClient: client,
-		HTTPHeader: http.Header{"Origin": {base}},
-	})
+	conn, _, err := harness.DialWS(ctx, base, "/ws/stream", harness.DialOptions{Origin: base, Client: client})
 	if err != nil {
 		return 0, err
 	}
@@ -346,7 +345,7 @@ func wsStreamCount(ctx context.Context, client *http.Client, base string) (int, 
 // straight to an instance from 127.0.0.1, which is not the proxy. The
 // access log must name 127.0.0.3 and 127.0.0.1: the proxy's word is taken,
 // a client's is not.
-func forwardedCheck(ctx context.Context, base string, a, b *child) (string, error) {
+func forwardedCheck(ctx context.Context, base string, a, b *harness.Child) (string, error) {
 	from3 := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil,
 		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}}).DialContext}}
 	defer from3.CloseIdleConnections()
@@ -356,16 +355,16 @@ func forwardedCheck(ctx context.Context, base string, a, b *child) (string, erro
 	if _, _, err := get(ctx, from3, base+viaProxy, "X-Forwarded-For", "203.0.113.9"); err != nil {
 		return "", err
 	}
-	if _, _, err := get(ctx, plain, a.url+direct, "X-Forwarded-For", "203.0.113.9"); err != nil {
+	if _, _, err := get(ctx, plain, a.URL+direct, "X-Forwarded-For", "203.0.113.9"); err != nil {
 		return "", err
 	}
 	var proxied, straight string
-	waitFor(ctx, 5*time.Second, func() bool {
-		proxied = a.lineFor(viaProxy) + b.lineFor(viaProxy)
-		straight = a.lineFor(direct)
+	harness.WaitFor(ctx, 5*time.Second, func() bool {
+		proxied = a.LineFor(viaProxy) + b.LineFor(viaProxy)
+		straight = a.LineFor(direct)
 		return proxied != "" && straight != ""
 	})
-	gotProxied, gotStraight := field(proxied, "client"), field(straight, "client")
+	gotProxied, gotStraight := harness.Field(proxied, "client"), harness.Field(straight, "client")
 	if gotProxied != "127.0.0.3" || gotStraight != "127.0.0.1" {
 		return "", fmt.Errorf("logged client %q through the proxy (want 127.0.0.3) and %q straight (want 127.0.0.1)", gotProxied, gotStraight)
 	}
@@ -390,12 +389,12 @@ func (r failoverResult) String() string {
 // served a good number on its own. No request may fail, and no stream may
 // be refused or answered with nothing; a stream that was running on a when
 // it stopped may end early.
-func failover(ctx context.Context, client *http.Client, base string, a, b *child) (failoverResult, error) {
+func failover(ctx context.Context, client *http.Client, base string, a, b *harness.Child) (failoverResult, error) {
 	var r failoverResult
 	loop, stop := context.WithCancel(ctx)
 	defer stop()
 	var n, bad, streams, cut, lost atomic.Int64
-	var errs errorLog
+	var errs harness.ErrorLog
 	var wg sync.WaitGroup
 	paths := []string{"/hello", "/greeting?lang=fr", "/json?from=soak"}
 	for w := range 8 {
@@ -408,10 +407,10 @@ func failover(ctx context.Context, client *http.Client, base string, a, b *child
 				n.Add(1)
 				if err != nil {
 					bad.Add(1)
-					errs.add("%v", err)
+					errs.Add("%v", err)
 				} else if resp.StatusCode != 200 {
 					bad.Add(1)
-					errs.add("status %s", resp.Status)
+					errs.Add("status %s", resp.Status)
 				}
 			}
 		})
@@ -435,39 +434,39 @@ func failover(ctx context.Context, client *http.Client, base string, a, b *child
 				switch {
 				case got == 0:
 					lost.Add(1)
-					errs.add("%s: nothing arrived: %v", kind, err)
+					errs.Add("%s: nothing arrived: %v", kind, err)
 				case got < streamCount:
 					cut.Add(1)
 				}
 			}
 		})
 	}
-	waitFor(ctx, 10*time.Second, func() bool { return n.Load() >= 200 && streams.Load() >= 4 })
+	harness.WaitFor(ctx, 10*time.Second, func() bool { return n.Load() >= 200 && streams.Load() >= 4 })
 	var err error
-	if a.served("/hello", "/greeting", "/json") == 0 {
+	if a.Served("/hello", "/greeting", "/json") == 0 {
 		err = errors.New("instance A served none of the first requests; nginx is not balancing")
 	}
-	took, ierr := a.interrupt(5 * time.Second)
+	took, ierr := a.Interrupt(5 * time.Second)
 	r.stopTook = took
 	if err == nil && ierr != nil {
 		err = ierr
 	}
 	if err == nil {
-		err = a.cleanExit()
+		err = a.CleanExit()
 	}
 	if err == nil && took > 2*time.Second {
 		err = fmt.Errorf("instance A took %v to stop", took)
 	}
 	// b alone: let it serve 500 more, and every stream watcher start anew.
-	bBefore, sBefore := b.totalServed(), streams.Load()
-	waitFor(ctx, 20*time.Second, func() bool { return b.totalServed() >= bBefore+500 && streams.Load() >= sBefore+8 })
+	bBefore, sBefore := b.TotalServed(), streams.Load()
+	harness.WaitFor(ctx, 20*time.Second, func() bool { return b.TotalServed() >= bBefore+500 && streams.Load() >= sBefore+8 })
 	stop()
 	wg.Wait()
 	r.requests, r.failed = n.Load(), bad.Load()
 	r.streams, r.cut, r.lost = streams.Load(), cut.Load(), lost.Load()
-	r.served = [2]int{a.totalServed(), b.totalServed()}
+	r.served = [2]int{a.TotalServed(), b.TotalServed()}
 	if (r.failed > 0 || r.lost > 0) && err == nil {
-		err = fmt.Errorf("%d requests failed and %d streams were lost: %v", r.failed, r.lost, errs.snapshot())
+		err = fmt.Errorf("%d requests failed and %d streams were lost: %v", r.failed, r.lost, errs.Snapshot())
 	}
 	return r, err
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"wirebook/server/internal/harness"
+
 	"context"
 	"fmt"
 	"net/http"
@@ -37,18 +39,18 @@ func okOr(err error) string {
 
 // runShutdown puts load, viewers and stalled relays on c at once, waits
 // until each is under way, then sends SIGINT and times the exit.
-func runShutdown(ctx context.Context, c *child, up *faultServer, conns, viewers, relays, count int) (shutdownResult, error) {
+func runShutdown(ctx context.Context, c *harness.Child, up *faultServer, conns, viewers, relays, count int) (shutdownResult, error) {
 	var r shutdownResult
 	traffic, stopTraffic := context.WithCancel(ctx)
 	defer stopTraffic()
 	var wg sync.WaitGroup
 
-	l := newLoader(c.url, conns)
-	wg.Go(func() { l.run(traffic, time.Hour) })
+	l := harness.NewLoader(c.URL, conns, harness.Cheap(harness.Endpoints))
+	wg.Go(func() { l.Run(traffic, time.Hour) })
 
-	cr := newCrowd(c.url, count, 0.3)
-	defer cr.client.CloseIdleConnections()
-	watchers := cr.keepWatching(traffic, viewers)
+	cr := harness.NewCrowd(c.URL, count, 0.3)
+	defer cr.Client.CloseIdleConnections()
+	watchers := cr.KeepWatching(traffic, viewers)
 
 	var heads, relayConns atomic.Int64
 	relayClient := &http.Client{Transport: &http.Transport{Proxy: nil}}
@@ -57,15 +59,15 @@ func runShutdown(ctx context.Context, c *child, up *faultServer, conns, viewers,
 		wg.Go(func() {
 			// Never cancelled: the server's shutdown must end it.
 			url := fmt.Sprintf("http://%s/stall?token=sigint-%d", up.addr(), i)
-			_, _ = relayOnce(traffic, relayClient, c.url, url, relayHooks{
-				onOpen: func() { relayConns.Add(1) },
-				onHead: func() { heads.Add(1) },
+			_, _ = harness.RelayOnce(traffic, relayClient, c.URL, url, harness.Hooks{
+				OnOpen: func() { relayConns.Add(1) },
+				OnHead: func() { heads.Add(1) },
 			})
 		})
 	}
 
-	underWay := waitFor(ctx, 30*time.Second, func() bool {
-		return l.total.Load() >= int64(10*conns) && cr.active.Load() >= int64(viewers*8/10) && heads.Load() == int64(relays)
+	underWay := harness.WaitFor(ctx, 30*time.Second, func() bool {
+		return l.Total.Load() >= int64(10*conns) && cr.Active.Load() >= int64(viewers*8/10) && heads.Load() == int64(relays)
 	})
 	if underWay {
 		// Let the mix run a while, so the signal lands on connections in
@@ -75,24 +77,24 @@ func runShutdown(ctx context.Context, c *child, up *faultServer, conns, viewers,
 		case <-ctx.Done():
 		}
 	}
-	r.requests, r.requestErrors = l.total.Load(), l.errs.n.Load()
-	r.viewersLive, r.viewerErrors = cr.active.Load(), cr.errs.n.Load()
+	r.requests, r.requestErrors = l.Total.Load(), l.Errs.N.Load()
+	r.viewersLive, r.viewerErrors = cr.Active.Load(), cr.Errs.N.Load()
 	r.relaysLive = heads.Load()
 	if !underWay {
-		c.kill()
+		c.Kill()
 		stopTraffic()
 		wg.Wait()
 		watchers.Wait()
 		return r, fmt.Errorf("the traffic did not get under way: %d requests, %d viewers, %d relays", r.requests, r.viewersLive, r.relaysLive)
 	}
 
-	took, err := c.interrupt(5 * time.Second)
+	took, err := c.Interrupt(5 * time.Second)
 	r.took = took
 	stopTraffic()
 	wg.Wait()
 	watchers.Wait()
-	r.exit = c.cleanExit()
-	r.served = c.totalServed()
+	r.exit = c.CleanExit()
+	r.served = c.TotalServed()
 	// Shutdown does not wait for hijacked connections. A WebSocket handler
 	// still running when the process exits would never log its request:
 	// every connection the clients had must have its access line.
@@ -100,8 +102,8 @@ func runShutdown(ctx context.Context, c *child, up *faultServer, conns, viewers,
 	for _, n := range []struct {
 		path    string
 		clients int64
-	}{{"/stream", cr.streams.Load()}, {"/ws/stream", cr.wsStreams.Load()}, {"/ws/relay", relayConns.Load()}} {
-		if logged := int64(c.served(n.path)); logged < n.clients {
+	}{{"/stream", cr.Streams.Load()}, {"/ws/stream", cr.WSStreams.Load()}, {"/ws/relay", relayConns.Load()}} {
+		if logged := int64(c.Served(n.path)); logged < n.clients {
 			unlogged = append(unlogged, fmt.Sprintf("%s: %d connections, %d access lines", n.path, n.clients, logged))
 		}
 	}
@@ -116,7 +118,7 @@ func runShutdown(ctx context.Context, c *child, up *faultServer, conns, viewers,
 	case r.exit != nil:
 		return r, r.exit
 	case r.requestErrors > 0 || r.viewerErrors > 0:
-		return r, fmt.Errorf("errors before the signal: load %v, viewers %v", l.errs.snapshot(), cr.errs.snapshot())
+		return r, fmt.Errorf("errors before the signal: load %v, viewers %v", l.Errs.Snapshot(), cr.Errs.Snapshot())
 	}
 	return r, nil
 }

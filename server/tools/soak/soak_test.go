@@ -223,54 +223,6 @@ func TestFaultServer(t *testing.T) {
 	})
 }
 
-func TestCleanExit(t *testing.T) {
-	t.Parallel()
-	const start = `time=T level=INFO msg="wirebook started" url=http://127.0.0.1:1/`
-	const access = `time=T level=INFO msg=request listener=main client=127.0.0.1 method=GET path=/hello status=200`
-	const stop = `time=T level=INFO msg="wirebook stopped" took=3ms`
-	tests := []struct {
-		name    string
-		lines   []string
-		exitErr error
-		wantErr string // "" for a clean exit
-	}{
-		{"one stop line, last, is clean", []string{start, access, stop}, nil, ""},
-		{"a line after the stop line", []string{start, stop, access}, nil, "the last line is not the stop line"},
-		{"no stop line", []string{start, access}, nil, "0 stop lines"},
-		{"two stop lines", []string{start, stop, stop}, nil, "2 stop lines"},
-		{"a panic", []string{start, `time=T level=ERROR msg="panic serving request" panic=boom`, stop}, nil, "mention a panic"},
-		{"an error line", []string{start, `time=T level=ERROR msg="relay: cannot encode a frame"`, stop}, nil, "error line"},
-		{"a handler left running", []string{start, `time=T level=WARN msg="handlers still running at exit; their requests are cut off"`, stop}, nil, "error line"},
-		{"a non-zero exit status", []string{start, stop}, errors.New("exit status 1"), "exit status 1"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			logf, err := os.Create(filepath.Join(t.TempDir(), "child.log"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer logf.Close()
-			c := &child{name: "t", done: make(chan struct{}), log: logf, requests: map[string]int{}, linesOf: map[string]string{}, exitErr: tt.exitErr}
-			c.read(strings.NewReader(strings.Join(tt.lines, "\n")+"\n"), make(chan struct{}))
-			close(c.done)
-			err = c.cleanExit()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Errorf("cleanExit: %v, want nil", err)
-				}
-				if c.url != "http://127.0.0.1:1" || c.served("/hello") != 1 {
-					t.Errorf("url %q and %d /hello lines, want the start line's URL and 1", c.url, c.served("/hello"))
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("cleanExit: %v, want an error holding %q", err, tt.wantErr)
-			}
-		})
-	}
-}
-
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
 	cfg, err := parseFlags([]string{"-steps", "load, nginx", "-load", "10s"}, io.Discard)

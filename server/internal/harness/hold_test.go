@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"net/http"
@@ -35,60 +35,60 @@ func greeter(count int, gap time.Duration) http.Handler {
 	})
 }
 
-func TestViewersGrowToEachCountAndStayConnected(t *testing.T) {
+func TestHoldersGrowToEachCountAndStayConnected(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(greeter(1000, time.Minute))
 	t.Cleanup(srv.Close)
-	v := newViewers(t.Context(), srv.URL)
-	t.Cleanup(v.close)
+	v := NewHolders(t.Context(), srv.URL, "/ws/stream", true)
+	t.Cleanup(v.Close)
 
-	for _, n := range []int{3, dialConcurrency + 10} { // more than may dial at once
-		v.grow(n)
-		if got := v.connected.Load(); got != int64(n) {
-			t.Errorf("after grow(%d): %d connected (first error %q)", n, got, v.firstErr)
+	for _, n := range []int{3, DialConcurrency + 10} { // more than may dial at once
+		v.Grow(n)
+		if got := v.Connected.Load(); got != int64(n) {
+			t.Errorf("after grow(%d): %d connected (first error %q)", n, got, v.FirstErr())
 		}
 	}
-	if d, f := v.dropped.Load(), v.dialFailed.Load(); d != 0 || f != 0 {
+	if d, f := v.Dropped.Load(), v.DialFailed.Load(); d != 0 || f != 0 {
 		t.Errorf("%d dropped, %d failed to connect; want none", d, f)
 	}
-	v.close()
-	if d := v.dropped.Load(); d != 0 {
+	v.Close()
+	if d := v.Dropped.Load(); d != 0 {
 		t.Errorf("closing the viewers counted %d as dropped", d)
 	}
 }
 
-func TestViewersCountAServerThatHangsUpAsDropped(t *testing.T) {
+func TestHoldersCountAServerThatHangsUpAsDropped(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(greeter(2, time.Millisecond))
 	t.Cleanup(srv.Close)
-	v := newViewers(t.Context(), srv.URL)
-	v.grow(4)
+	v := NewHolders(t.Context(), srv.URL, "/ws/stream", true)
+	v.Grow(4)
 	// The server ends every stream after its second greeting, so every
 	// viewer's read loop ends on its own.
 	done := make(chan struct{})
-	go func() { v.wg.Wait(); close(done) }()
+	go func() { v.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the viewers did not notice the server hang up")
 	}
-	v.close()
-	if d := v.dropped.Load(); d != 4 {
+	v.Close()
+	if d := v.Dropped.Load(); d != 4 {
 		t.Errorf("%d dropped, want 4", d)
 	}
 }
 
-func TestViewersCountAFailedHandshake(t *testing.T) {
+func TestHoldersCountAFailedHandshake(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(srv.Close)
-	v := newViewers(t.Context(), srv.URL)
-	t.Cleanup(v.close)
-	v.grow(2)
-	if f, c := v.dialFailed.Load(), v.connected.Load(); f != 2 || c != 0 {
+	v := NewHolders(t.Context(), srv.URL, "/ws/stream", true)
+	t.Cleanup(v.Close)
+	v.Grow(2)
+	if f, c := v.DialFailed.Load(), v.Connected.Load(); f != 2 || c != 0 {
 		t.Errorf("%d failed, %d connected; want 2 failed", f, c)
 	}
-	if v.firstErr == "" {
+	if v.FirstErr() == "" {
 		t.Error("no error kept to explain the failures")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"bufio"
@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,31 +14,32 @@ import (
 	"nhooyr.io/websocket"
 )
 
-// viewerResult counts one crowd of /stream and /ws/stream viewers.
-type viewerResult struct {
-	viewers, completed, vanished, errors int64
-	peak                                 int64 // viewers connected at once, at most
-	took                                 time.Duration
-	samples                              []string
+// ViewerResult counts one crowd of /stream and /ws/stream viewers.
+type ViewerResult struct {
+	Viewers, Completed, Vanished, Errors int64
+	Peak                                 int64 // viewers connected at once, at most
+	Took                                 time.Duration
+	Samples                              []string
 }
 
-func (r viewerResult) String() string {
+func (r ViewerResult) String() string {
 	return fmt.Sprintf("%d viewers (half /stream, half /ws/stream), peak %d at once: %d completed, %d vanished mid-stream, %d errors in %v",
-		r.viewers, r.peak, r.completed, r.vanished, r.errors, r.took.Round(time.Millisecond))
+		r.Viewers, r.Peak, r.Completed, r.Vanished, r.Errors, r.Took.Round(time.Millisecond))
 }
 
-// crowd is viewers in flight; its counters are shared with the SIGINT step.
-type crowd struct {
+// Crowd is /stream and /ws/stream viewers in flight, each watching to the
+// end or leaving mid-stream; its counters can be read while it runs.
+type Crowd struct {
 	base   string
 	count  int     // greetings a stream sends (the child's -stream-count)
 	vanish float64 // share of viewers that leave mid-stream
-	client *http.Client
-	active atomic.Int64
+	Client *http.Client
+	Active atomic.Int64
 	peak   atomic.Int64
 	// connections the server accepted, by path, over the crowd's life
-	streams, wsStreams atomic.Int64
+	Streams, WSStreams atomic.Int64
 	results            struct{ completed, vanished atomic.Int64 }
-	errs               errorLog
+	Errs               ErrorLog
 
 	// With a barrier, no viewer reads before all have connected, so the
 	// crowd is really all there at once.
@@ -49,19 +49,21 @@ type crowd struct {
 	expected    int64
 }
 
-func newCrowd(base string, count int, vanish float64) *crowd {
-	return &crowd{base: base, count: count, vanish: vanish, client: &http.Client{
+// NewCrowd is a crowd watching base's streams of count greetings, a share
+// vanish of them leaving mid-stream.
+func NewCrowd(base string, count int, vanish float64) *Crowd {
+	return &Crowd{base: base, count: count, vanish: vanish, Client: &http.Client{
 		// One connection per viewer, as a room of browsers has; a
 		// vanished viewer's connection must not go back to a pool.
 		Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true, MaxConnsPerHost: 0},
 	}}
 }
 
-// runViewers starts n viewers at once, half on /stream and half on
+// RunViewers starts n viewers at once, half on /stream and half on
 // /ws/stream, and waits for all of them.
-func runViewers(ctx context.Context, base string, n, count int, vanish float64) viewerResult {
-	c := newCrowd(base, count, vanish)
-	defer c.client.CloseIdleConnections()
+func RunViewers(ctx context.Context, base string, n, count int, vanish float64) ViewerResult {
+	c := NewCrowd(base, count, vanish)
+	defer c.Client.CloseIdleConnections()
 	c.barrier, c.expected = make(chan struct{}), int64(n)
 	began := time.Now()
 	var wg sync.WaitGroup
@@ -74,15 +76,15 @@ func runViewers(ctx context.Context, base string, n, count int, vanish float64) 
 	wg.Wait()
 	giveUp.Stop()
 	c.release()
-	return viewerResult{viewers: int64(n), completed: c.results.completed.Load(), vanished: c.results.vanished.Load(),
-		errors: c.errs.n.Load(), peak: c.peak.Load(), took: time.Since(began), samples: c.errs.snapshot()}
+	return ViewerResult{Viewers: int64(n), Completed: c.results.completed.Load(), Vanished: c.results.vanished.Load(),
+		Errors: c.Errs.N.Load(), Peak: c.peak.Load(), Took: time.Since(began), Samples: c.Errs.Snapshot()}
 }
 
 // view is one viewer. A vanishing one leaves after a random number of
 // greetings, between the first and the last, by dropping its connection the
 // way a closed laptop does. Any other viewer must see every greeting and a
 // proper end; anything less is an error.
-func (c *crowd) view(ctx context.Context, ws bool) {
+func (c *Crowd) view(ctx context.Context, ws bool) {
 	leaveAfter := 0 // stay to the end
 	if rand.Float64() < c.vanish {
 		leaveAfter = 1 + rand.IntN(c.count-1)
@@ -101,7 +103,7 @@ func (c *crowd) view(ctx context.Context, ws bool) {
 	case ctx.Err() != nil:
 		// the step ended the crowd; nothing to count
 	case err != nil:
-		c.errs.add("%s: %v", kind, err)
+		c.Errs.Add("%s: %v", kind, err)
 	case leaveAfter > 0:
 		c.results.vanished.Add(1)
 	default:
@@ -111,13 +113,13 @@ func (c *crowd) view(ctx context.Context, ws bool) {
 
 // connected counts a viewer in until the returned func counts it out, and
 // holds it at the barrier, if there is one, until every viewer is in.
-func (c *crowd) connected(ctx context.Context, ws bool) func() {
+func (c *Crowd) connected(ctx context.Context, ws bool) func() {
 	if ws {
-		c.wsStreams.Add(1)
+		c.WSStreams.Add(1)
 	} else {
-		c.streams.Add(1)
+		c.Streams.Add(1)
 	}
-	n := c.active.Add(1)
+	n := c.Active.Add(1)
 	for {
 		p := c.peak.Load()
 		if n <= p || c.peak.CompareAndSwap(p, n) {
@@ -133,17 +135,17 @@ func (c *crowd) connected(ctx context.Context, ws bool) func() {
 		case <-ctx.Done():
 		}
 	}
-	return func() { c.active.Add(-1) }
+	return func() { c.Active.Add(-1) }
 }
 
-func (c *crowd) release() { c.releaseOnce.Do(func() { close(c.barrier) }) }
+func (c *Crowd) release() { c.releaseOnce.Do(func() { close(c.barrier) }) }
 
-func (c *crowd) viewHTTP(ctx context.Context, leaveAfter int) error {
+func (c *Crowd) viewHTTP(ctx context.Context, leaveAfter int) error {
 	req, err := http.NewRequestWithContext(ctx, "GET", c.base+"/stream", nil)
 	if err != nil {
 		return err
 	}
-	resp, err := c.client.Do(req)
+	resp, err := c.Client.Do(req)
 	if err != nil {
 		return err
 	}
@@ -171,11 +173,8 @@ func (c *crowd) viewHTTP(ctx context.Context, leaveAfter int) error {
 	}
 }
 
-func (c *crowd) viewWS(ctx context.Context, leaveAfter int) error {
-	conn, _, err := websocket.Dial(ctx, wsURL(c.base)+"/ws/stream", &websocket.DialOptions{
-		HTTPClient: c.client,
-		HTTPHeader: http.Header{"Origin": {c.base}},
-	})
+func (c *Crowd) viewWS(ctx context.Context, leaveAfter int) error {
+	conn, _, err := DialWS(ctx, c.base, "/ws/stream", DialOptions{Origin: c.base, Client: c.Client})
 	if err != nil {
 		return err
 	}
@@ -199,11 +198,9 @@ func (c *crowd) viewWS(ctx context.Context, leaveAfter int) error {
 	}
 }
 
-func wsURL(base string) string { return "ws" + strings.TrimPrefix(base, "http") }
-
-// keepWatching runs n viewers, each starting over when its stream ends,
+// KeepWatching runs n viewers, each starting over when its stream ends,
 // until ctx ends.
-func (c *crowd) keepWatching(ctx context.Context, n int) *sync.WaitGroup {
+func (c *Crowd) KeepWatching(ctx context.Context, n int) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {

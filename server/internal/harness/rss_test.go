@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"os"
@@ -31,7 +31,7 @@ func TestParseVmRSS(t *testing.T) {
 		{"a value that is not a number is refused", strings.Replace(status, "19284 kB", "lots kB", 1), 0, false},
 	}
 	for _, tt := range tests {
-		got, err := parseVmRSS([]byte(tt.status))
+		got, err := ParseVmRSS([]byte(tt.status))
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("%s: %d, %v; want %d, ok %v", tt.name, got, err, tt.want, tt.ok)
 		}
@@ -40,7 +40,7 @@ func TestParseVmRSS(t *testing.T) {
 
 func TestRSSOfThisProcess(t *testing.T) {
 	t.Parallel()
-	kib, err := rssKiB(os.Getpid())
+	kib, err := RSSKiB(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"bufio"
@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// parseVmRSS reads the resident set size, in KiB, from the text of
+// ParseVmRSS reads the resident set size, in KiB, from the text of
 // /proc/<pid>/status ("VmRSS:	   12345 kB"; the kernel's kB are KiB).
-func parseVmRSS(status []byte) (int64, error) {
+func ParseVmRSS(status []byte) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
 		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
@@ -28,11 +28,11 @@ func parseVmRSS(status []byte) (int64, error) {
 	return 0, errors.New("no VmRSS line (a kernel thread, or a process that has exited)")
 }
 
-// rssKiB is the resident set size of process pid.
-func rssKiB(pid int) (int64, error) {
+// RSSKiB is the resident set size of process pid.
+func RSSKiB(pid int) (int64, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0, err
 	}
-	return parseVmRSS(b)
+	return ParseVmRSS(b)
 }
