@@ -5,8 +5,10 @@
 //
 // It builds nothing: it runs bin/wirebook (the bench task depends on
 // build) as child processes on free loopback ports, loads the endpoints
-// with wrk, drives the lesson page in headless Chromium, and holds
-// thousands of /ws/stream viewers open. A missed target is a figure, not a
+// with wrk, drives the lesson page in headless Chromium, holds
+// thousands of /ws/stream viewers open, times /hello while 48 clients
+// guess /secure's password, and counts the idle /ws/relay WebSockets it
+// keeps against its cap. A missed target is a figure, not a
 // failure: it exits non-zero only when a row could not be measured.
 package main
 
@@ -45,7 +47,7 @@ func main() {
 }
 
 // The rows of the issue, in its order; -rows picks some.
-var allRows = []string{"endpoints", "wasm", "page", "stream", "memory"}
+var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews"}
 
 type config struct {
 	bin, wasm, out string
@@ -53,6 +55,8 @@ type config struct {
 	clicks         int
 	greetings      int
 	viewers        []int
+	idleWS, wsCap  int
+	idleWSArgs     []string
 	rows           map[string]bool
 }
 
@@ -69,6 +73,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.clicks, "clicks", 30, "how many times to run the /hello cell")
 	fs.IntVar(&cfg.greetings, "greetings", 60, "greetings the /stream row times (at least 50 for its p99)")
 	viewers := fs.String("viewers", "1000,10000", "comma-separated counts of /ws/stream viewers to hold open, ascending")
+	fs.IntVar(&cfg.idleWS, "idle-ws", 2000, "idle /ws/relay WebSockets row 7 opens")
+	fs.IntVar(&cfg.wsCap, "ws-cap", 0, "the WebSocket cap row 7 holds wirebook to (0: the default of its flag naming WebSockets or connections, if any)")
+	idleArgs := fs.String("idle-ws-args", "", "space-separated flags for row 7's wirebook, e.g. a cap")
 	rows := fs.String("rows", strings.Join(allRows, ","), "comma-separated rows to run")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -78,6 +85,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.load.Duration < time.Second || cfg.load.Threads < 1 || cfg.load.Connections < cfg.load.Threads {
 		return config{}, errors.New("want -d of at least 1s, -t ≥ 1 and -c ≥ -t")
+	}
+	cfg.idleWSArgs = strings.Fields(*idleArgs)
+	if cfg.idleWS < 1 || cfg.wsCap < 0 {
+		return config{}, errors.New("want -idle-ws ≥ 1 and -ws-cap ≥ 0")
 	}
 	if cfg.clicks < 1 || cfg.greetings < 1 || cfg.greetings > 1000 {
 		return config{}, errors.New("want -clicks ≥ 1 and -greetings from 1 to 1000 (wirebook's -stream-count bounds)")
@@ -132,14 +143,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if cfg.rows["memory"] && ctx.Err() == nil {
-		b.say("5. holding %v /ws/stream viewers on a wirebook of their own", cfg.viewers)
-		m, err := measureMemory(ctx, cfg.bin, cfg.viewers)
-		if len(m.Steps) > 0 || m.IdleRSSKiB > 0 {
-			res.Memory = &m
-		}
-		if err != nil {
-			b.unmeasured("5. memory", err)
-		}
+		b.measureMemory(ctx)
+	}
+	if cfg.rows["bcrypt"] && ctx.Err() == nil {
+		b.measureBcrypt(ctx)
+	}
+	if cfg.rows["idlews"] && ctx.Err() == nil {
+		b.measureIdleWS(ctx)
 	}
 	if ctx.Err() != nil {
 		b.unmeasured("bench", ctx.Err())
@@ -173,6 +183,37 @@ func (b *bench) say(format string, a ...any) { fmt.Fprintf(b.log, "bench: "+form
 func (b *bench) unmeasured(row string, err error) {
 	b.res.Unmeasured = append(b.res.Unmeasured, row+": "+err.Error())
 	b.say("%s: %v", row, err)
+}
+
+func (b *bench) measureMemory(ctx context.Context) {
+	b.say("5. holding %v /ws/stream viewers on a wirebook of their own", b.cfg.viewers)
+	m, err := measureMemory(ctx, b.cfg.bin, b.cfg.viewers)
+	if len(m.Steps) > 0 || m.IdleRSSKiB > 0 {
+		b.res.Memory = &m
+	}
+	if err != nil {
+		b.unmeasured("5. memory", err)
+	}
+}
+
+func (b *bench) measureBcrypt(ctx context.Context) {
+	b.say("6. /hello alone, then beside %d clients guessing /secure's password for %v", attackers, attackFor)
+	r, err := measureBcrypt(ctx, b.cfg.bin)
+	if err != nil {
+		b.unmeasured("6. bcrypt", err)
+		return
+	}
+	b.res.Bcrypt = &r
+}
+
+func (b *bench) measureIdleWS(ctx context.Context) {
+	b.say("7. opening %d idle /ws/relay WebSockets and holding them %v", b.cfg.idleWS, idleHoldFor)
+	r, err := measureIdleWS(ctx, b.cfg.bin, b.cfg.idleWS, b.cfg.wsCap, b.cfg.idleWSArgs)
+	if err != nil {
+		b.unmeasured("7. idle WebSockets", err)
+		return
+	}
+	b.res.IdleWS = &r
 }
 
 // measureMain runs rows 3, 4 and 1 on one wirebook. Its -stream flags only

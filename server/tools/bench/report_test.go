@@ -92,3 +92,31 @@ func TestReportPrintsEachFigureBesideItsTargetAndWritesJSON(t *testing.T) {
 		t.Errorf("no targets list in %s", b)
 	}
 }
+
+func TestAttackRowsTargets(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		r    results
+		want bool
+	}{
+		{"p99 at 5× idle with the login through is met",
+			results{Bcrypt: &bcryptResult{Ratio: maxRatio, Login: loginResult{Status: 200}}}, true},
+		{"past 5× idle is missed",
+			results{Bcrypt: &bcryptResult{Ratio: maxRatio + 0.1, Login: loginResult{Status: 200}}}, false},
+		{"a login still refused after its retries is missed",
+			results{Bcrypt: &bcryptResult{Ratio: 1, Login: loginResult{Status: 429, Attempts: loginAttempts}}}, false},
+		{"as many held as the cap is met",
+			results{IdleWS: &idleWSResult{Held: 500, Cap: 500}}, true},
+		{"more held than the cap is missed",
+			results{IdleWS: &idleWSResult{Held: 501, Cap: 500}}, false},
+		{"no cap is missed",
+			results{IdleWS: &idleWSResult{Held: 2000}}, false},
+	}
+	for _, tt := range tests {
+		ts := tt.r.targets()
+		if len(ts) != 1 || ts[0].Met != tt.want {
+			t.Errorf("%s: targets %+v, want one, met %v", tt.name, ts, tt.want)
+		}
+	}
+}
