@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"wirebook/server/internal/testkit"
 )
 
 func TestMethodNotAllowed(t *testing.T) {
@@ -35,10 +37,10 @@ func TestMethodNotAllowed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name+" is a 405", func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, tt.client, tt.method, tt.url, nil, strings.NewReader("name=David"))
-			wantStatus(t, resp, http.StatusMethodNotAllowed)
-			wantHeader(t, resp, "Allow", tt.wantAllow)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			resp, body := testkit.Do(t, tt.client, tt.method, tt.url, nil, strings.NewReader("name=David"))
+			testkit.WantStatus(t, resp, http.StatusMethodNotAllowed)
+			testkit.WantHeader(t, resp, "Allow", tt.wantAllow)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 			wantContains(t, body, "<title>405 Method Not Allowed</title>", tt.wantAllow)
 		})
 	}
@@ -62,8 +64,8 @@ func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run("HEAD "+tt.path, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodHead, url+tt.path, nil, nil)
-			wantStatus(t, resp, tt.want)
+			resp, body := testkit.Do(t, c, http.MethodHead, url+tt.path, nil, nil)
+			testkit.WantStatus(t, resp, tt.want)
 			if body != "" {
 				t.Errorf("HEAD body = %q, want none", body)
 			}
@@ -91,14 +93,14 @@ func TestMount(t *testing.T) {
 	} {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
-			resp, _ := get(t, c, url+path)
-			wantStatus(t, resp, want)
+			resp, _ := testkit.Get(t, c, url+path)
+			testkit.WantStatus(t, resp, want)
 		})
 	}
 	t.Run("other paths keep the owner's 404", func(t *testing.T) {
 		t.Parallel()
-		resp, body := get(t, c, url+"/elsewhere")
-		wantStatus(t, resp, http.StatusNotFound)
+		resp, body := testkit.Get(t, c, url+"/elsewhere")
+		testkit.WantStatus(t, resp, http.StatusNotFound)
 		if body != "owner's 404\n" {
 			t.Errorf("body = %q", body)
 		}

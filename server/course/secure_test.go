@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"wirebook/server/internal/testkit"
 )
 
 func basic(user, password string) string {
@@ -30,10 +32,10 @@ func TestSecureNotebook(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, url+"/secure",
+			resp, body := testkit.Do(t, c, http.MethodGet, url+"/secure",
 				http.Header{"Authorization": {basic("David", tt.password)}}, nil)
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
 			if body != tt.wantBody {
 				t.Errorf("body = %q, want %q", body, tt.wantBody)
 			}
@@ -88,20 +90,20 @@ func TestSecureAuthorization(t *testing.T) {
 			if tt.header != nil {
 				h = http.Header{"Authorization": tt.header}
 			}
-			resp, body := do(t, c, http.MethodGet, url+"/secure", h, nil)
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			resp, body := testkit.Do(t, c, http.MethodGet, url+"/secure", h, nil)
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
 			if tt.want == http.StatusOK {
 				if body != "Hello, Ana!" {
 					t.Errorf("body = %q, want %q", body, "Hello, Ana!")
 				}
-				wantHeader(t, resp, "WWW-Authenticate", "")
+				testkit.WantHeader(t, resp, "WWW-Authenticate", "")
 				return
 			}
 			if body != "Unauthorized Access" {
 				t.Errorf("body = %q, want %q", body, "Unauthorized Access")
 			}
-			wantHeader(t, resp, "WWW-Authenticate", `Basic realm="Authentication Required"`)
+			testkit.WantHeader(t, resp, "WWW-Authenticate", `Basic realm="Authentication Required"`)
 		})
 	}
 }
@@ -109,9 +111,9 @@ func TestSecureAuthorization(t *testing.T) {
 func TestSecureWithNoUsersRefusesEveryone(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New(WithUsers(Users{})).Secure())
-	resp, _ := do(t, c, http.MethodGet, url+"/secure",
+	resp, _ := testkit.Do(t, c, http.MethodGet, url+"/secure",
 		http.Header{"Authorization": {basic("David", "4bYaDZCFsTY4")}}, nil)
-	wantStatus(t, resp, http.StatusUnauthorized)
+	testkit.WantStatus(t, resp, http.StatusUnauthorized)
 }
 
 // An unknown name is checked against a decoy of the users' cost, so its 401

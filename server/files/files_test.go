@@ -21,6 +21,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"wirebook/server/internal/testkit"
 	"wirebook/web"
 )
 
@@ -69,27 +70,6 @@ func sampleServer(t *testing.T) (*httptest.Server, *http.Client) {
 	return serve(t, New(web.Sample(), WithLogger(log)))
 }
 
-func do(t *testing.T, c *http.Client, method, url string, header http.Header) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
-}
-
 // link is one anchor of a listing, as a browser would see it.
 type link struct{ text, href string }
 
@@ -110,7 +90,7 @@ func TestListingOfTheSampleFolder(t *testing.T) {
 	t.Parallel()
 	srv, c := sampleServer(t)
 
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/", nil)
+	resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/", nil, nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d, want 200", resp.StatusCode)
 	}
@@ -158,7 +138,7 @@ func TestListingMarksFoldersAndSortsLikePython(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -190,7 +170,7 @@ func TestFilesCarryTheirContentType(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resp, body := do(t, c, http.MethodGet, srv.URL+"/"+tt.file, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/"+tt.file, nil, nil)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -219,7 +199,7 @@ func TestHeadSendsHeadersWithoutBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodHead, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodHead, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusOK || body != "" {
 				t.Fatalf("status %d body %q, want 200 and no body", resp.StatusCode, body)
 			}
@@ -229,7 +209,7 @@ func TestHeadSendsHeadersWithoutBody(t *testing.T) {
 		})
 	}
 	greetings, _ := fs.ReadFile(web.Sample(), "greetings.txt")
-	resp, _ := do(t, c, http.MethodHead, srv.URL+"/greetings.txt", nil)
+	resp, _ := testkit.Do(t, c, http.MethodHead, srv.URL+"/greetings.txt", nil, nil)
 	if resp.ContentLength != int64(len(greetings)) {
 		t.Errorf("HEAD Content-Length %d, want %d", resp.ContentLength, len(greetings))
 	}
@@ -268,7 +248,7 @@ func TestRangeAndConditionalRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+"/greetings.txt", tt.header)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/greetings.txt", tt.header, nil)
 			if resp.StatusCode != tt.status || body != tt.body {
 				t.Errorf("got %d %q, want %d %q", resp.StatusCode, body, tt.status, tt.body)
 			}
@@ -293,7 +273,7 @@ func TestMissingIsAnEscapedHTML404(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusNotFound {
 				t.Fatalf("status %d, want 404", resp.StatusCode)
 			}
@@ -316,7 +296,7 @@ func TestOnlyGetAndHeadAreAllowed(t *testing.T) {
 	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions, "BREW"} {
 		t.Run(method+" is a 405", func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, method, srv.URL+"/greetings.txt", nil)
+			resp, body := testkit.Do(t, c, method, srv.URL+"/greetings.txt", nil, nil)
 			if resp.StatusCode != http.StatusMethodNotAllowed {
 				t.Fatalf("status %d, want 405", resp.StatusCode)
 			}
@@ -358,7 +338,7 @@ func TestFolderWithoutSlashRedirects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusMovedPermanently || body != "" {
 				t.Fatalf("got %d %q, want 301 and no body", resp.StatusCode, body)
 			}
@@ -389,7 +369,7 @@ func TestListingLinksWorkUnderAPrefix(t *testing.T) {
 	for _, mount := range []string{"/files/", "/other/"} {
 		t.Run("mounted at "+mount, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+mount, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+mount, nil, nil)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("listing status %d", resp.StatusCode)
 			}
@@ -405,7 +385,7 @@ func TestListingLinksWorkUnderAPrefix(t *testing.T) {
 				if !strings.HasPrefix(u.Path, mount) {
 					t.Errorf("link %q resolves to %q, outside %s", l.href, u.Path, mount)
 				}
-				if r, _ := do(t, c, http.MethodGet, u.String(), nil); r.StatusCode != http.StatusOK {
+				if r, _ := testkit.Do(t, c, http.MethodGet, u.String(), nil, nil); r.StatusCode != http.StatusOK {
 					t.Errorf("link %q: status %d", l.href, r.StatusCode)
 				}
 			}
@@ -432,7 +412,7 @@ func TestIndexPageReplacesTheListing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusOK || body != tt.body {
 				t.Fatalf("got %d %q, want 200 %q", resp.StatusCode, body, tt.body)
 			}
@@ -444,7 +424,7 @@ func TestIndexPageReplacesTheListing(t *testing.T) {
 
 	t.Run("a folder named index.html is listed, not served", func(t *testing.T) {
 		t.Parallel()
-		resp, body := do(t, c, http.MethodGet, srv.URL+"/odd/", nil)
+		resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/odd/", nil, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
@@ -486,7 +466,7 @@ func TestFileSystemsWithoutSeekStillServeWholeFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, tt.method, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, tt.method, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != http.StatusOK || body != tt.body {
 				t.Fatalf("got %d %q, want 200 %q", resp.StatusCode, body, tt.body)
 			}
@@ -498,7 +478,7 @@ func TestFileSystemsWithoutSeekStillServeWholeFiles(t *testing.T) {
 			}
 		})
 	}
-	resp, _ := do(t, c, http.MethodGet, srv.URL+"/a.txt", nil)
+	resp, _ := testkit.Do(t, c, http.MethodGet, srv.URL+"/a.txt", nil, nil)
 	if got, want := resp.Header.Get("Last-Modified"), mod.Format(http.TimeFormat); got != want {
 		t.Errorf("Last-Modified %q, want %q", got, want)
 	}
@@ -561,7 +541,7 @@ func TestSymlinksOutOfTheFolderAreRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, srv.URL+tt.path, nil)
+			resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+tt.path, nil, nil)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
@@ -576,7 +556,7 @@ func TestSymlinksOutOfTheFolderAreRefused(t *testing.T) {
 
 	t.Run("the listing shows links with @ and folders with /", func(t *testing.T) {
 		t.Parallel()
-		_, body := do(t, c, http.MethodGet, srv.URL+"/", nil)
+		_, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/", nil, nil)
 		_, links := parseListing(t, body)
 		want := []link{
 			{"escape-dir@", "escape-dir"}, {"escape.txt@", "escape.txt"},
@@ -590,7 +570,7 @@ func TestSymlinksOutOfTheFolderAreRefused(t *testing.T) {
 
 	t.Run("the refusal is logged for the operator", func(t *testing.T) {
 		t.Parallel()
-		do(t, c, http.MethodGet, srv.URL+"/escape.txt", nil)
+		testkit.Do(t, c, http.MethodGet, srv.URL+"/escape.txt", nil, nil)
 		if got := logs.String(); !strings.Contains(got, "escape.txt") || !strings.Contains(got, "level=WARN") {
 			t.Errorf("log %q does not warn about escape.txt", got)
 		}
@@ -601,7 +581,7 @@ func TestSymlinksOutOfTheFolderAreRefused(t *testing.T) {
 	t.Run("os.DirFS would have leaked it", func(t *testing.T) {
 		t.Parallel()
 		srv, c := serve(t, New(os.DirFS(served), WithLogger(log)))
-		if _, body := do(t, c, http.MethodGet, srv.URL+"/escape.txt", nil); body != marker {
+		if _, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/escape.txt", nil, nil); body != marker {
 			t.Fatalf("os.DirFS gave %q; the fixture no longer reaches the secret", body)
 		}
 	})
@@ -761,7 +741,7 @@ func TestListingEscapesHostileNames(t *testing.T) {
 	}
 	srv, c := serve(t, h)
 
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/", nil)
+	resp, body := testkit.Do(t, c, http.MethodGet, srv.URL+"/", nil, nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -793,7 +773,7 @@ func TestListingEscapesHostileNames(t *testing.T) {
 			if u.Host != resp.Request.URL.Host || u.Scheme != "http" {
 				t.Fatalf("href %q leaves the server: %v", l.href, u)
 			}
-			r, got := do(t, c, http.MethodGet, u.String(), nil)
+			r, got := testkit.Do(t, c, http.MethodGet, u.String(), nil, nil)
 			if r.StatusCode != http.StatusOK {
 				t.Fatalf("href %q: status %d", l.href, r.StatusCode)
 			}
