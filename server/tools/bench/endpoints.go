@@ -1,14 +1,14 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // endpoint is one row of the load table: a request of the harness's list

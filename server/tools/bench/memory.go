@@ -1,14 +1,14 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // rssSettle is how long the bench waits after opening connections before

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"wirebook/server/internal/harness"
 )
 
 // results is everything one run measured, as written to bench/results.json.

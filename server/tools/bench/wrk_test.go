@@ -1,11 +1,11 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"strings"
 	"testing"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // Real wrk 4.1.0 reports from this machine.

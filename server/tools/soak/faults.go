@@ -1,8 +1,6 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"bufio"
 	"context"
 	"errors"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // faultServer is an upstream that misbehaves on purpose, written on raw TCP

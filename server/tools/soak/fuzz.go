@@ -1,8 +1,6 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"bufio"
 	"bytes"
 	"context"
@@ -18,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // fuzzTarget is one `func FuzzX(f *testing.F)` and the package holding it.

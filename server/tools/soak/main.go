@@ -208,26 +208,37 @@ func (s *soak) childArgs() []string {
 		"-relay-allow", s.up.addr()}
 }
 
+// startChild starts a fresh wirebook with the fault upstream as a relay
+// target, starting that upstream first if no step has; stop ends both.
+func (s *soak) startChild(ctx context.Context) (c *harness.Child, stop func(), err error) {
+	closeUp := func() {}
+	if s.up == nil {
+		up, err := newFaultServer()
+		if err != nil {
+			return nil, nil, fmt.Errorf("fault upstream: %w", err)
+		}
+		s.up = up
+		closeUp = func() { up.close(); s.up = nil }
+	}
+	s.n++
+	c, err = harness.Start(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
+	if err != nil {
+		closeUp()
+		return nil, nil, fmt.Errorf("start wirebook: %w", err)
+	}
+	return c, func() { c.Kill(); closeUp() }, nil
+}
+
 // withChild runs step against a fresh wirebook, then stops that wirebook
 // as Ctrl-C does and checks it went cleanly: every step ends with a
 // shutdown under whatever the step left behind.
 func (s *soak) withChild(ctx context.Context, step func(context.Context, *harness.Child) (string, string, error)) {
-	if s.up == nil {
-		up, err := newFaultServer()
-		if err != nil {
-			s.report("setup", "fault upstream", err)
-			return
-		}
-		s.up = up
-		defer func() { up.close(); s.up = nil }()
-	}
-	s.n++
-	c, err := harness.Start(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
+	c, stop, err := s.startChild(ctx)
 	if err != nil {
-		s.report("setup", "start wirebook", err)
+		s.report("setup", "a wirebook", err)
 		return
 	}
-	defer c.Kill()
+	defer stop()
 	name, line, err := step(ctx, c)
 	s.report(name, line, err)
 	took, err := c.Interrupt(5 * time.Second)
@@ -295,22 +306,13 @@ func (s *soak) faults(ctx context.Context, c *harness.Child) (string, string, er
 }
 
 func (s *soak) sigint(ctx context.Context) {
-	up, err := newFaultServer()
+	c, stop, err := s.startChild(ctx)
 	if err != nil {
-		s.report("sigint", "fault upstream", err)
+		s.report("sigint", "a wirebook", err)
 		return
 	}
-	defer up.close()
-	s.up = up
-	defer func() { s.up = nil }()
-	s.n++
-	c, err := harness.Start(ctx, s.cfg.bin, s.dir, fmt.Sprintf("wirebook-%d", s.n), s.childArgs()...)
-	if err != nil {
-		s.report("sigint", "start wirebook", err)
-		return
-	}
-	defer c.Kill()
-	r, err := runShutdown(ctx, c, up, s.cfg.conns, s.cfg.viewers/2, 32, streamCount)
+	defer stop()
+	r, err := runShutdown(ctx, c, s.up, s.cfg.conns, s.cfg.viewers/2, 32, streamCount)
 	s.report("sigint", r.String(), err)
 }
 

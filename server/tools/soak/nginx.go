@@ -1,8 +1,6 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"bufio"
 	"context"
 	"errors"
@@ -19,6 +17,8 @@ import (
 	"time"
 
 	"nhooyr.io/websocket"
+
+	"wirebook/server/internal/harness"
 )
 
 // nginxConf is the classroom block of the README with what a soak needs on
@@ -209,7 +209,6 @@ func (r *nginxResult) check(name string, err error, detail string) {
 // page, the wire transport, both streams and the forwarded client through
 // the proxy, then stops one wirebook while clients keep asking.
 func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, error) {
-	r := &nginxResult{}
 	listen, err := freePort()
 	if err != nil {
 		return nil, err
@@ -236,10 +235,31 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 		return nil, err
 	}
 	defer ng.stop()
-	base := "http://" + listen
+	r := &nginxResult{}
+	checkThroughProxy(ctx, r, "http://"+listen, a, b)
+	return r, nil
+}
+
+// checkThroughProxy makes each check of runNginx through the proxy at base,
+// in front of instances a and b.
+func checkThroughProxy(ctx context.Context, r *nginxResult, base string, a, b *harness.Child) {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil}}
 	defer client.CloseIdleConnections()
+	checkPage(ctx, r, client, base)
+	checkStreams(ctx, r, client, base)
+	detail, err := forwardedCheck(ctx, base, a, b)
+	r.check("X-Forwarded-For", err, detail)
+	fo, err := failover(ctx, client, base, a, b)
+	r.check("stop one instance", err, fo.String())
+	took, err := b.Interrupt(5 * time.Second)
+	if err == nil {
+		err = b.CleanExit()
+	}
+	r.check("stop instance B", err, fmt.Sprintf("exited in %v, clean log", took.Round(time.Millisecond)))
+}
 
+// checkPage checks the lesson page and a relayed /hello through the proxy.
+func checkPage(ctx context.Context, r *nginxResult, client *http.Client, base string) {
 	resp, body, err := get(ctx, client, base+"/")
 	if err == nil && (resp.StatusCode != 200 || !strings.Contains(body, "data-cell")) {
 		err = fmt.Errorf("status %d, %d bytes, data-cell present: %v", resp.StatusCode, len(body), strings.Contains(body, "data-cell"))
@@ -251,7 +271,10 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 		err = fmt.Errorf("relayed /hello: %+v", out)
 	}
 	r.check("wire transport", err, fmt.Sprintf("/ws/relay → %s/hello: head %d, %d body bytes, end", base, out.Status, out.Bytes))
+}
 
+// checkStreams checks that both streams come through unbuffered.
+func checkStreams(ctx context.Context, r *nginxResult, client *http.Client, base string) {
 	first, last, lines, err := streamTiming(ctx, client, base+"/stream")
 	if err == nil && (lines != 10 || last-first < 100*time.Millisecond) {
 		err = fmt.Errorf("%d lines, first at %v, last at %v: the body was buffered", lines, first, last)
@@ -263,18 +286,6 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 		err = fmt.Errorf("%d messages, want 10", msgs)
 	}
 	r.check("/ws/stream", err, fmt.Sprintf("%d messages, then a normal close", msgs))
-
-	detail, err := forwardedCheck(ctx, base, a, b)
-	r.check("X-Forwarded-For", err, detail)
-
-	fo, err := failover(ctx, client, base, a, b)
-	r.check("stop one instance", err, fo.String())
-	took, err := b.Interrupt(5 * time.Second)
-	if err == nil {
-		err = b.CleanExit()
-	}
-	r.check("stop instance B", err, fmt.Sprintf("exited in %v, clean log", took.Round(time.Millisecond)))
-	return r, nil
 }
 
 func get(ctx context.Context, client *http.Client, url string, header ...string) (*http.Response, string, error) {
@@ -393,61 +404,38 @@ func failover(ctx context.Context, client *http.Client, base string, a, b *harne
 	var r failoverResult
 	loop, stop := context.WithCancel(ctx)
 	defer stop()
-	var n, bad, streams, cut, lost atomic.Int64
-	var errs harness.ErrorLog
+	var fc failoverClients
 	var wg sync.WaitGroup
-	paths := []string{"/hello", "/greeting?lang=fr", "/json?from=soak"}
 	for w := range 8 {
-		wg.Go(func() {
-			for i := w; loop.Err() == nil; i++ {
-				resp, _, err := get(loop, client, base+paths[i%len(paths)])
-				if loop.Err() != nil {
-					return
-				}
-				n.Add(1)
-				if err != nil {
-					bad.Add(1)
-					errs.Add("%v", err)
-				} else if resp.StatusCode != 200 {
-					bad.Add(1)
-					errs.Add("status %s", resp.Status)
-				}
-			}
-		})
+		wg.Go(func() { fc.ask(loop, client, base, w) })
 	}
 	for w := range 4 {
-		wg.Go(func() {
-			for loop.Err() == nil {
-				var got int
-				var err error
-				kind := "/stream"
-				if w%2 == 0 {
-					got, err = wsStreamCount(loop, client, base)
-					kind = "/ws/stream"
-				} else {
-					_, _, got, err = streamTiming(loop, client, base+"/stream")
-				}
-				if loop.Err() != nil {
-					return
-				}
-				streams.Add(1)
-				switch {
-				case got == 0:
-					lost.Add(1)
-					errs.Add("%s: nothing arrived: %v", kind, err)
-				case got < streamCount:
-					cut.Add(1)
-				}
-			}
-		})
+		wg.Go(func() { fc.watch(loop, client, base, w%2 == 0) })
 	}
-	harness.WaitFor(ctx, 10*time.Second, func() bool { return n.Load() >= 200 && streams.Load() >= 4 })
+	harness.WaitFor(ctx, 10*time.Second, func() bool { return fc.n.Load() >= 200 && fc.streams.Load() >= 4 })
 	var err error
 	if a.Served("/hello", "/greeting", "/json") == 0 {
 		err = errors.New("instance A served none of the first requests; nginx is not balancing")
 	}
+	r.stopTook, err = stopA(a, err)
+	// b alone: let it serve 500 more, and every stream watcher start anew.
+	bBefore, sBefore := b.TotalServed(), fc.streams.Load()
+	harness.WaitFor(ctx, 20*time.Second, func() bool { return b.TotalServed() >= bBefore+500 && fc.streams.Load() >= sBefore+8 })
+	stop()
+	wg.Wait()
+	r.requests, r.failed = fc.n.Load(), fc.bad.Load()
+	r.streams, r.cut, r.lost = fc.streams.Load(), fc.cut.Load(), fc.lost.Load()
+	r.served = [2]int{a.TotalServed(), b.TotalServed()}
+	if (r.failed > 0 || r.lost > 0) && err == nil {
+		err = fmt.Errorf("%d requests failed and %d streams were lost: %v", r.failed, r.lost, fc.errs.Snapshot())
+	}
+	return r, err
+}
+
+// stopA stops instance a with SIGINT and checks it went cleanly, keeping
+// err if there already was one.
+func stopA(a *harness.Child, err error) (time.Duration, error) {
 	took, ierr := a.Interrupt(5 * time.Second)
-	r.stopTook = took
 	if err == nil && ierr != nil {
 		err = ierr
 	}
@@ -457,16 +445,56 @@ func failover(ctx context.Context, client *http.Client, base string, a, b *harne
 	if err == nil && took > 2*time.Second {
 		err = fmt.Errorf("instance A took %v to stop", took)
 	}
-	// b alone: let it serve 500 more, and every stream watcher start anew.
-	bBefore, sBefore := b.TotalServed(), streams.Load()
-	harness.WaitFor(ctx, 20*time.Second, func() bool { return b.TotalServed() >= bBefore+500 && streams.Load() >= sBefore+8 })
-	stop()
-	wg.Wait()
-	r.requests, r.failed = n.Load(), bad.Load()
-	r.streams, r.cut, r.lost = streams.Load(), cut.Load(), lost.Load()
-	r.served = [2]int{a.TotalServed(), b.TotalServed()}
-	if (r.failed > 0 || r.lost > 0) && err == nil {
-		err = fmt.Errorf("%d requests failed and %d streams were lost: %v", r.failed, r.lost, errs.Snapshot())
+	return took, err
+}
+
+// failoverClients are failover's clients and what they saw.
+type failoverClients struct {
+	n, bad, streams, cut, lost atomic.Int64
+	errs                       harness.ErrorLog
+}
+
+// ask sends plain requests through the proxy until ctx ends.
+func (fc *failoverClients) ask(ctx context.Context, client *http.Client, base string, w int) {
+	paths := []string{"/hello", "/greeting?lang=fr", "/json?from=soak"}
+	for i := w; ctx.Err() == nil; i++ {
+		resp, _, err := get(ctx, client, base+paths[i%len(paths)])
+		if ctx.Err() != nil {
+			return
+		}
+		fc.n.Add(1)
+		if err != nil {
+			fc.bad.Add(1)
+			fc.errs.Add("%v", err)
+		} else if resp.StatusCode != 200 {
+			fc.bad.Add(1)
+			fc.errs.Add("status %s", resp.Status)
+		}
 	}
-	return r, err
+}
+
+// watch watches one stream after another through the proxy until ctx ends.
+func (fc *failoverClients) watch(ctx context.Context, client *http.Client, base string, ws bool) {
+	for ctx.Err() == nil {
+		var got int
+		var err error
+		kind := "/stream"
+		if ws {
+			got, err = wsStreamCount(ctx, client, base)
+			kind = "/ws/stream"
+		} else {
+			_, _, got, err = streamTiming(ctx, client, base+"/stream")
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		fc.streams.Add(1)
+		switch {
+		case got == 0:
+			fc.lost.Add(1)
+			fc.errs.Add("%s: nothing arrived: %v", kind, err)
+		case got < streamCount:
+			fc.cut.Add(1)
+		}
+	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"wirebook/server/internal/harness"
-
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"wirebook/server/internal/harness"
 )
 
 // busyFor is how long the full mix runs before Ctrl-C.
@@ -37,38 +37,86 @@ func okOr(err error) string {
 	return "NOT clean: " + err.Error()
 }
 
+// traffic is the full mix runShutdown puts on a wirebook at once: load,
+// stream viewers and stalled relays.
+type traffic struct {
+	cancel                 context.CancelFunc
+	wg                     sync.WaitGroup
+	watchers               *sync.WaitGroup
+	load                   *harness.Loader
+	crowd                  *harness.Crowd
+	heads, relayConns      atomic.Int64
+	relayClient            *http.Client
+	conns, viewers, relays int
+}
+
+// startTraffic starts the mix on c; stop ends it and waits.
+func startTraffic(ctx context.Context, c *harness.Child, up *faultServer, conns, viewers, relays, count int) *traffic {
+	ctx, cancel := context.WithCancel(ctx)
+	tr := &traffic{cancel: cancel, conns: conns, viewers: viewers, relays: relays,
+		relayClient: &http.Client{Transport: &http.Transport{Proxy: nil}}}
+	tr.load = harness.NewLoader(c.URL, conns, harness.Cheap(harness.Endpoints))
+	tr.wg.Go(func() { tr.load.Run(ctx, time.Hour) })
+	tr.crowd = harness.NewCrowd(c.URL, count, 0.3)
+	tr.watchers = tr.crowd.KeepWatching(ctx, viewers)
+	for i := range relays {
+		tr.wg.Go(func() {
+			// Never cancelled: the server's shutdown must end it.
+			url := fmt.Sprintf("http://%s/stall?token=sigint-%d", up.addr(), i)
+			_, _ = harness.RelayOnce(ctx, tr.relayClient, c.URL, url, harness.Hooks{
+				OnOpen: func() { tr.relayConns.Add(1) },
+				OnHead: func() { tr.heads.Add(1) },
+			})
+		})
+	}
+	return tr
+}
+
+// underWay reports whether every part of the mix got going.
+func (tr *traffic) underWay() bool {
+	return tr.load.Total.Load() >= int64(10*tr.conns) && tr.crowd.Active.Load() >= int64(tr.viewers*8/10) && tr.heads.Load() == int64(tr.relays)
+}
+
+func (tr *traffic) stop() {
+	tr.cancel()
+	tr.wg.Wait()
+	tr.watchers.Wait()
+	tr.crowd.Client.CloseIdleConnections()
+	tr.relayClient.CloseIdleConnections()
+}
+
+// note records the mix as it stands in r.
+func (tr *traffic) note(r *shutdownResult) {
+	r.requests, r.requestErrors = tr.load.Total.Load(), tr.load.Errs.N.Load()
+	r.viewersLive, r.viewerErrors = tr.crowd.Active.Load(), tr.crowd.Errs.N.Load()
+	r.relaysLive = tr.heads.Load()
+}
+
+// unlogged names the paths whose connections outnumber their access lines.
+// Shutdown does not wait for hijacked connections: a WebSocket handler
+// still running when the process exits would never log its request.
+func (tr *traffic) unlogged(c *harness.Child) error {
+	var missing []string
+	for _, n := range []struct {
+		path    string
+		clients int64
+	}{{"/stream", tr.crowd.Streams.Load()}, {"/ws/stream", tr.crowd.WSStreams.Load()}, {"/ws/relay", tr.relayConns.Load()}} {
+		if logged := int64(c.Served(n.path)); logged < n.clients {
+			missing = append(missing, fmt.Sprintf("%s: %d connections, %d access lines", n.path, n.clients, logged))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("handlers never finished: %s", strings.Join(missing, "; "))
+	}
+	return nil
+}
+
 // runShutdown puts load, viewers and stalled relays on c at once, waits
 // until each is under way, then sends SIGINT and times the exit.
 func runShutdown(ctx context.Context, c *harness.Child, up *faultServer, conns, viewers, relays, count int) (shutdownResult, error) {
 	var r shutdownResult
-	traffic, stopTraffic := context.WithCancel(ctx)
-	defer stopTraffic()
-	var wg sync.WaitGroup
-
-	l := harness.NewLoader(c.URL, conns, harness.Cheap(harness.Endpoints))
-	wg.Go(func() { l.Run(traffic, time.Hour) })
-
-	cr := harness.NewCrowd(c.URL, count, 0.3)
-	defer cr.Client.CloseIdleConnections()
-	watchers := cr.KeepWatching(traffic, viewers)
-
-	var heads, relayConns atomic.Int64
-	relayClient := &http.Client{Transport: &http.Transport{Proxy: nil}}
-	defer relayClient.CloseIdleConnections()
-	for i := range relays {
-		wg.Go(func() {
-			// Never cancelled: the server's shutdown must end it.
-			url := fmt.Sprintf("http://%s/stall?token=sigint-%d", up.addr(), i)
-			_, _ = harness.RelayOnce(traffic, relayClient, c.URL, url, harness.Hooks{
-				OnOpen: func() { relayConns.Add(1) },
-				OnHead: func() { heads.Add(1) },
-			})
-		})
-	}
-
-	underWay := harness.WaitFor(ctx, 30*time.Second, func() bool {
-		return l.Total.Load() >= int64(10*conns) && cr.Active.Load() >= int64(viewers*8/10) && heads.Load() == int64(relays)
-	})
+	tr := startTraffic(ctx, c, up, conns, viewers, relays, count)
+	underWay := harness.WaitFor(ctx, 30*time.Second, tr.underWay)
 	if underWay {
 		// Let the mix run a while, so the signal lands on connections in
 		// every state: mid-request, idle between requests, mid-stream.
@@ -77,38 +125,19 @@ func runShutdown(ctx context.Context, c *harness.Child, up *faultServer, conns, 
 		case <-ctx.Done():
 		}
 	}
-	r.requests, r.requestErrors = l.Total.Load(), l.Errs.N.Load()
-	r.viewersLive, r.viewerErrors = cr.Active.Load(), cr.Errs.N.Load()
-	r.relaysLive = heads.Load()
+	tr.note(&r)
 	if !underWay {
 		c.Kill()
-		stopTraffic()
-		wg.Wait()
-		watchers.Wait()
+		tr.stop()
 		return r, fmt.Errorf("the traffic did not get under way: %d requests, %d viewers, %d relays", r.requests, r.viewersLive, r.relaysLive)
 	}
-
 	took, err := c.Interrupt(5 * time.Second)
 	r.took = took
-	stopTraffic()
-	wg.Wait()
-	watchers.Wait()
+	tr.stop()
 	r.exit = c.CleanExit()
 	r.served = c.TotalServed()
-	// Shutdown does not wait for hijacked connections. A WebSocket handler
-	// still running when the process exits would never log its request:
-	// every connection the clients had must have its access line.
-	var unlogged []string
-	for _, n := range []struct {
-		path    string
-		clients int64
-	}{{"/stream", cr.Streams.Load()}, {"/ws/stream", cr.WSStreams.Load()}, {"/ws/relay", relayConns.Load()}} {
-		if logged := int64(c.Served(n.path)); logged < n.clients {
-			unlogged = append(unlogged, fmt.Sprintf("%s: %d connections, %d access lines", n.path, n.clients, logged))
-		}
-	}
-	if len(unlogged) > 0 && r.exit == nil {
-		r.exit = fmt.Errorf("handlers never finished: %s", strings.Join(unlogged, "; "))
+	if r.exit == nil {
+		r.exit = tr.unlogged(c)
 	}
 	switch {
 	case err != nil:
@@ -118,7 +147,7 @@ func runShutdown(ctx context.Context, c *harness.Child, up *faultServer, conns, 
 	case r.exit != nil:
 		return r, r.exit
 	case r.requestErrors > 0 || r.viewerErrors > 0:
-		return r, fmt.Errorf("errors before the signal: load %v, viewers %v", l.Errs.Snapshot(), cr.Errs.Snapshot())
+		return r, fmt.Errorf("errors before the signal: load %v, viewers %v", tr.load.Errs.Snapshot(), tr.crowd.Errs.Snapshot())
 	}
 	return r, nil
 }
