@@ -10,34 +10,68 @@ import (
 	"time"
 )
 
-func TestStampProxyStampsEachStreamLineAfterItWasWritten(t *testing.T) {
-	t.Parallel()
-	var (
-		mu     sync.Mutex
-		writes []time.Time
-		host   string
-	)
-	next := make(chan struct{})
-	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		host = r.Host
-		mu.Unlock()
+// pacedBackend is a stand-in for wirebook whose /stream writes one line
+// each time next is sent on, noting when; other paths answer at once.
+type pacedBackend struct {
+	*httptest.Server
+	next   chan struct{}
+	mu     sync.Mutex
+	writes []time.Time
+	host   string // the Host of the latest request
+}
+
+func newPacedBackend(t *testing.T) *pacedBackend {
+	b := &pacedBackend{next: make(chan struct{})}
+	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b.mu.Lock()
+		b.host = r.Host
+		b.mu.Unlock()
 		if r.URL.Path != "/stream" {
 			io.WriteString(w, "not\na\nstream\n")
 			return
 		}
 		w.(http.Flusher).Flush() // the head, so the client's Get returns
 		for _, line := range []string{"Hello\n", "Bonjour\n", "Hola\n"} {
-			<-next // one line per read at the proxy: the test paces them
-			mu.Lock()
-			writes = append(writes, time.Now())
-			mu.Unlock()
+			<-b.next // one line per read at the proxy: the test paces them
+			b.mu.Lock()
+			b.writes = append(b.writes, time.Now())
+			b.mu.Unlock()
 			io.WriteString(w, line)
 			w.(http.Flusher).Flush()
 		}
 	}))
-	t.Cleanup(backend.Close)
+	t.Cleanup(b.Close)
+	return b
+}
 
+func (b *pacedBackend) seen() ([]time.Time, string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.writes, b.host
+}
+
+// readPaced reads the three lines of the paced /stream one at a time.
+func (b *pacedBackend) readPaced(t *testing.T, body io.Reader) string {
+	t.Helper()
+	buf := make([]byte, 64)
+	var got string
+	for range 3 {
+		b.next <- struct{}{}
+		// Each line arrives on its own before the next is written: the
+		// proxy passes chunks on at once.
+		n, err := body.Read(buf)
+		if err != nil && err != io.EOF { // the last line may come with the end
+			t.Fatal(err)
+		}
+		got += string(buf[:n])
+	}
+	rest, _ := io.ReadAll(body)
+	return got + string(rest)
+}
+
+func TestStampProxyStampsEachStreamLineAfterItWasWritten(t *testing.T) {
+	t.Parallel()
+	backend := newPacedBackend(t)
 	p, err := listenStampProxy()
 	if err != nil {
 		t.Fatal(err)
@@ -51,29 +85,12 @@ func TestStampProxyStampsEachStreamLineAfterItWasWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	buf := make([]byte, 64)
-	var body string
-	for range 3 {
-		next <- struct{}{}
-		// Each line arrives on its own before the next is written: the
-		// proxy passes chunks on at once.
-		n, err := resp.Body.Read(buf)
-		if err != nil && err != io.EOF { // the last line may come with the end
-			t.Fatal(err)
-		}
-		body += string(buf[:n])
-	}
-	if rest, _ := io.ReadAll(resp.Body); len(rest) > 0 {
-		body += string(rest)
-	}
-	if body != "Hello\nBonjour\nHola\n" {
+	if body := backend.readPaced(t, resp.Body); body != "Hello\nBonjour\nHola\n" {
 		t.Errorf("body %q passed through changed", body)
 	}
 
 	stamps := p.stamps()
-	mu.Lock()
-	wrote, sawHost := writes, host
-	mu.Unlock()
+	wrote, sawHost := backend.seen()
 	if len(stamps) != 3 {
 		t.Fatalf("%d stamps, want one per line", len(stamps))
 	}

@@ -165,17 +165,7 @@ func TestFaultServer(t *testing.T) {
 
 	open := func(path, token string) (*bufio.Reader, *http.Response) {
 		t.Helper()
-		resp, err := client.Get("http://" + s.addr() + path + "?token=" + token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		br := bufio.NewReader(resp.Body)
-		line, err := br.ReadString('\n')
-		if err != nil || line != faultPrefix {
-			t.Fatalf("%s: first line %q, %v", path, line, err)
-		}
-		return br, resp
+		return openFault(t, client, s.addr(), path, token)
 	}
 
 	t.Run("reset is a connection reset after the first bytes", func(t *testing.T) {
@@ -197,30 +187,7 @@ func TestFaultServer(t *testing.T) {
 			t.Errorf("read after the first chunk: %v, want io.ErrUnexpectedEOF", err)
 		}
 	})
-	t.Run("stall sends nothing after the first bytes", func(t *testing.T) {
-		c, err := net.Dial("tcp", s.addr())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		io.WriteString(c, "GET /stall HTTP/1.1\r\nHost: x\r\n\r\n")
-		br := bufio.NewReader(c)
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
-			t.Fatal(err)
-		}
-		// A stall cannot be seen to last forever; 100 ms of silence after
-		// the first line, on a loopback where it came at once, is the claim.
-		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
-		n, err := resp.Body.Read(make([]byte, 1))
-		var ne net.Error
-		if n != 0 || !errors.As(err, &ne) || !ne.Timeout() {
-			t.Errorf("read %d bytes, %v; want a timeout", n, err)
-		}
-	})
+	t.Run("stall sends nothing after the first bytes", func(t *testing.T) { checkStall(t, s.addr()) })
 }
 
 func TestParseFlags(t *testing.T) {
@@ -284,5 +251,48 @@ func TestREADMEShowsTheSoaksNginxBlock(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Errorf("only %d lines of the README's block were compared", checked)
+	}
+}
+
+// openFault asks the fault server for path and reads the first line, which
+// every fault sends before it misbehaves.
+func openFault(t *testing.T, client *http.Client, addr, path, token string) (*bufio.Reader, *http.Response) {
+	t.Helper()
+	resp, err := client.Get("http://" + addr + path + "?token=" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	if err != nil || line != faultPrefix {
+		t.Fatalf("%s: first line %q, %v", path, line, err)
+	}
+	return br, resp
+}
+
+// checkStall checks that /stall sends nothing after its first line.
+func checkStall(t *testing.T, addr string) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /stall HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	// A stall cannot be seen to last forever; 100 ms of silence after
+	// the first line, on a loopback where it came at once, is the claim.
+	c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	n, err := resp.Body.Read(make([]byte, 1))
+	var ne net.Error
+	if n != 0 || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("read %d bytes, %v; want a timeout", n, err)
 	}
 }
