@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,8 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-
+	"wirebook/server/internal/testkit"
 	"wirebook/server/page/assets"
 )
 
@@ -55,21 +53,14 @@ func TestPrecompressWritesEveryFormTheServerLooksFor(t *testing.T) {
 	}
 
 	for name, content := range files {
-		for suffix, open := range map[string]func(io.Reader) (io.Reader, error){
-			".br": func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil },
-			".gz": func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) },
-		} {
+		for suffix, encoding := range map[string]string{".br": "br", ".gz": "gzip"} {
 			b, err := os.ReadFile(formPath(dir, name, content, suffix))
 			if err != nil {
 				t.Errorf("%s: no %s form: %v", name, suffix, err)
 				continue
 			}
-			r, err := open(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, err := io.ReadAll(r); err != nil || !bytes.Equal(got, content) {
-				t.Errorf("%s%s does not decode to the file (%v)", name, suffix, err)
+			if got := testkit.Decode(t, encoding, b); !bytes.Equal(got, content) {
+				t.Errorf("%s%s does not decode to the file", name, suffix)
 			}
 		}
 		if !strings.Contains(out.String(), name+" ") {
@@ -88,25 +79,7 @@ func TestPrecompressWritesEveryFormTheServerLooksFor(t *testing.T) {
 		t.Errorf("dist holds %q, want the 2 forms of each of %d files and nothing else", left, len(files))
 	}
 
-	// The contract with the server: it finds every form, and serves it.
-	s, err := assets.Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plain := s.Unencoded(); len(plain) != 0 {
-		t.Errorf("the server finds no form for %q", plain)
-	}
-	f, ok := s.File("app.css")
-	if !ok {
-		t.Fatal("the server has no app.css")
-	}
-	r := httptest.NewRequest(http.MethodGet, "/", nil)
-	r.Header.Set("Accept-Encoding", "br")
-	w := httptest.NewRecorder()
-	f.ServeHTTP(w, r)
-	if w.Header().Get("Content-Encoding") != "br" {
-		t.Errorf("the server answers app.css with Content-Encoding %q, want br", w.Header().Get("Content-Encoding"))
-	}
+	checkServerServesTheForms(t, dir)
 }
 
 func TestPrecompressKeepsUpToDateForms(t *testing.T) {
@@ -154,5 +127,29 @@ func TestBrotliWindowHoldsTheFile(t *testing.T) {
 		if got := brotliWindow(row.size); got != row.want {
 			t.Errorf("brotliWindow(%d) = %d, want %d", row.size, got, row.want)
 		}
+	}
+}
+
+// checkServerServesTheForms is the contract with the server: it finds
+// every form in dir, and serves it.
+func checkServerServesTheForms(t *testing.T, dir string) {
+	t.Helper()
+	s, err := assets.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain := s.Unencoded(); len(plain) != 0 {
+		t.Errorf("the server finds no form for %q", plain)
+	}
+	f, ok := s.File("app.css")
+	if !ok {
+		t.Fatal("the server has no app.css")
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Accept-Encoding", "br")
+	w := httptest.NewRecorder()
+	f.ServeHTTP(w, r)
+	if w.Header().Get("Content-Encoding") != "br" {
+		t.Errorf("the server answers app.css with Content-Encoding %q, want br", w.Header().Get("Content-Encoding"))
 	}
 }
