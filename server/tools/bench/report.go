@@ -446,8 +446,8 @@ func (r *results) otherNotes() []string {
 			strings.Join(m.Args, " "), harness.DialConcurrency, rssSettle))
 	}
 	if r.Bcrypt != nil {
-		notes = append(notes, fmt.Sprintf("6. own wirebook; /hello asked by %d keep-alive clients in the bench for %v alone, then from 1 s into %v of %d clients sending wrong passwords to /secure; the demo login starts 2 s in and honours Retry-After (≤ %v, %d tries)",
-			helloProbeConns, helloIdleFor, attackFor, attackers, maxRetryAfter, loginAttempts))
+		notes = append(notes, fmt.Sprintf("6. own wirebook; /hello asked by %d keep-alive clients in the bench for %v alone, then from 1 s into %v of %d clients sending wrong passwords to /secure (each pausing %v after a 429 or 503); the demo login starts 2 s in and honours Retry-After (≤ %v, %d tries)",
+			helloProbeConns, helloIdleFor, attackFor, attackers, refusedPause, maxRetryAfter, loginAttempts))
 	}
 	if w := r.IdleWS; w != nil {
 		notes = append(notes, fmt.Sprintf("7. own wirebook; %d /ws/relay WebSockets with the page's Origin, %d dialling at once, sending nothing and answering pings; held = still open %v after the last handshake; RSS per held = (RSS − idle) / held",
