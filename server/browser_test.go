@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"wirebook/server/chromium"
+	"wirebook/server/internal/chromium"
 )
 
 // browser opens a headless Debian Chromium for one test. A missing

@@ -38,6 +38,7 @@ import (
 	"golang.org/x/net/html"
 	"nhooyr.io/websocket"
 
+	"wirebook/server/internal/harness"
 	"wirebook/server/wireproto"
 )
 
@@ -1300,12 +1301,11 @@ func (s *siege) relayMessages(t *testing.T) {
 	t.Run("an ID already in flight closes the connection", func(t *testing.T) {
 		t.Parallel()
 		rc := s.dialRelay(t)
-		stream := wireproto.Frame{Type: wireproto.FrameSend, ID: 7, URL: main + "/stream",
-			Request: wireproto.Request{Method: "GET", Target: main + "/stream"}}
+		stream := harness.GetFrame(7, main+"/stream")
 		rc.send(stream)
 		rc.send(stream)
 		for {
-			if _, _, err := rc.c.Read(rc.ctx); err != nil {
+			if _, _, err := rc.c.WS.Read(rc.ctx); err != nil {
 				if got := websocket.CloseStatus(err); got != websocket.StatusPolicyViolation {
 					t.Errorf("closed with %v (%v), want %v", got, err, websocket.StatusPolicyViolation)
 				}
@@ -1320,7 +1320,7 @@ func (s *siege) relayMessages(t *testing.T) {
 type relayClient struct {
 	t   *testing.T
 	ctx context.Context
-	c   *websocket.Conn
+	c   *harness.RelayConn
 }
 
 // dialRelay connects as the lesson page does. Its time limit starts here,
@@ -1329,8 +1329,7 @@ func (s *siege) dialRelay(t *testing.T) *relayClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 	t.Cleanup(cancel)
-	c, _, err := websocket.Dial(ctx, "ws://"+s.addr["main"]+"/ws/relay",
-		&websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://" + s.addr["main"]}}})
+	c, _, err := harness.DialRelay(ctx, "http://"+s.addr["main"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1340,11 +1339,7 @@ func (s *siege) dialRelay(t *testing.T) *relayClient {
 
 func (rc *relayClient) send(f wireproto.Frame) {
 	rc.t.Helper()
-	b, err := f.AppendBinary(nil)
-	if err != nil {
-		rc.t.Fatal(err)
-	}
-	if err := rc.c.Write(rc.ctx, websocket.MessageBinary, b); err != nil {
+	if err := rc.c.Send(rc.ctx, f); err != nil {
 		rc.t.Fatal(err)
 	}
 }
@@ -1353,25 +1348,17 @@ func (rc *relayClient) send(f wireproto.Frame) {
 // every header line and body byte that came back.
 func (rc *relayClient) relay(id uint32, target string) (last wireproto.Frame, body []byte) {
 	rc.t.Helper()
-	rc.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: target,
-		Request: wireproto.Request{Method: "GET", Target: target}})
-	for {
-		_, msg, err := rc.c.Read(rc.ctx)
-		if err != nil {
-			rc.t.Fatalf("relaying %s: %v", target, err)
-		}
-		f, err := wireproto.DecodeFrame(msg)
-		if err != nil {
-			rc.t.Fatal(err)
-		}
+	fs, err := rc.c.Get(rc.ctx, id, target)
+	if err != nil {
+		rc.t.Fatalf("relaying %s: %v", target, err)
+	}
+	for _, f := range fs {
 		body = append(body, f.Data...)
 		for _, h := range f.Headers {
 			body = append(body, h.Name+": "+h.Value+"\n"...)
 		}
-		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
-			return f, body
-		}
 	}
+	return fs[len(fs)-1], body
 }
 
 func portOf(hostport string) string {

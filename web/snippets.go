@@ -6,7 +6,7 @@ import "strings"
 // lesson page: the one type for it, from the generator that cuts it out of
 // the source (package server/snippets) through the page (server/page) to
 // the template that shows it. The data is in snippets_gen.go, written by
-// `go run ./server/snippets/cmd/gensnippets` (the generate task) so that the
+// `go run ./server/tools/gensnippets` (the generate task) so that the
 // highlighter is not part of the server. It lives here, beside that data,
 // because package web imports nothing of wirebook's: everything else can
 // import it.

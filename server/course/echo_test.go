@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"wirebook/server/internal/testkit"
 )
 
 // echoPage parses an echo page into the path line and the <pre> text.
@@ -30,10 +32,10 @@ func TestEchoCourseRequest(t *testing.T) {
 	url, c := serve(t, Echo())
 	host := strings.TrimPrefix(url, "http://")
 
-	resp, body := do(t, c, http.MethodGet, url+"/some-file.txt", http.Header{"Accept": {"*/*"}}, nil)
-	wantStatus(t, resp, http.StatusOK)
-	wantHeader(t, resp, "X-INE-Course", "HTTP using Python")
-	wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+	resp, body := testkit.Do(t, c, http.MethodGet, url+"/some-file.txt", http.Header{"Accept": {"*/*"}}, nil)
+	testkit.WantStatus(t, resp, http.StatusOK)
+	testkit.WantHeader(t, resp, "X-INE-Course", "HTTP using Python")
+	testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 
 	path, head := echoPage(t, body)
 	if path != "You accessed path: /some-file.txt" {
@@ -67,8 +69,8 @@ func TestEchoAnswersEveryPathAndMethod(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, tt.method, url+tt.target, nil, nil)
-			wantStatus(t, resp, http.StatusOK)
+			resp, body := testkit.Do(t, c, tt.method, url+tt.target, nil, nil)
+			testkit.WantStatus(t, resp, http.StatusOK)
 			path, head := echoPage(t, body)
 			if want := "You accessed path: " + tt.target; path != want {
 				t.Errorf("path line = %q, want %q", path, want)
@@ -129,8 +131,8 @@ func TestEchoHeaderOrder(t *testing.T) {
 func TestEchoHEADHasNoBody(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, Echo())
-	resp, body := do(t, c, http.MethodHead, url+"/x", nil, nil)
-	wantStatus(t, resp, http.StatusOK)
+	resp, body := testkit.Do(t, c, http.MethodHead, url+"/x", nil, nil)
+	testkit.WantStatus(t, resp, http.StatusOK)
 	if body != "" {
 		t.Errorf("HEAD body = %q, want none", body)
 	}

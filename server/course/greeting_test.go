@@ -3,6 +3,8 @@ package course
 import (
 	"net/http"
 	"testing"
+
+	"wirebook/server/internal/testkit"
 )
 
 func TestGreeting(t *testing.T) {
@@ -29,10 +31,10 @@ func TestGreeting(t *testing.T) {
 			if tt.student != "" {
 				h.Set("X-INE-Student", tt.student)
 			}
-			resp, body := do(t, c, http.MethodGet, url+"/greeting"+tt.query, h, nil)
-			wantStatus(t, resp, http.StatusOK)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
-			wantHeader(t, resp, "X-INE-Course", "HTTP using Python")
+			resp, body := testkit.Do(t, c, http.MethodGet, url+"/greeting"+tt.query, h, nil)
+			testkit.WantStatus(t, resp, http.StatusOK)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			testkit.WantHeader(t, resp, "X-INE-Course", "HTTP using Python")
 			wantContains(t, body, "<title>Test Page</title>", tt.want)
 		})
 	}
@@ -45,9 +47,9 @@ func TestGreetingUnknownLanguage(t *testing.T) {
 	for _, lang := range []string{"de", "EN", "en-US", "zh%00"} {
 		t.Run("unknown lang "+lang+" is a 400", func(t *testing.T) {
 			t.Parallel()
-			resp, body := get(t, c, url+"/greeting?lang="+lang)
-			wantStatus(t, resp, http.StatusBadRequest)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			resp, body := testkit.Get(t, c, url+"/greeting?lang="+lang)
+			testkit.WantStatus(t, resp, http.StatusBadRequest)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 			wantContains(t, body, "<title>400 Bad Request</title>", "en, fr, zh")
 		})
 	}

@@ -4,19 +4,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"wirebook/server/internal/testkit"
 )
 
 func TestHello(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New().App())
 
-	resp, body := get(t, c, url+"/hello")
-	wantStatus(t, resp, http.StatusOK)
+	resp, body := testkit.Get(t, c, url+"/hello")
+	testkit.WantStatus(t, resp, http.StatusOK)
 	if body != "Hello" {
 		t.Errorf("body = %q, want %q", body, "Hello")
 	}
-	wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
-	wantHeader(t, resp, "Content-Length", "5")
+	testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+	testkit.WantHeader(t, resp, "Content-Length", "5")
 }
 
 // discard is a ResponseWriter that keeps nothing, so AllocsPerRun counts

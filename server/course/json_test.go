@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"wirebook/server/internal/testkit"
 )
 
 const formType = "application/x-www-form-urlencoded"
@@ -83,9 +85,9 @@ func TestJSON(t *testing.T) {
 			if tt.contentType != "" {
 				h = http.Header{"Content-Type": {tt.contentType}}
 			}
-			resp, body := do(t, c, tt.method, url+tt.target, h, strings.NewReader(tt.body))
-			wantStatus(t, resp, http.StatusOK)
-			wantHeader(t, resp, "Content-Type", "application/json")
+			resp, body := testkit.Do(t, c, tt.method, url+tt.target, h, strings.NewReader(tt.body))
+			testkit.WantStatus(t, resp, http.StatusOK)
+			testkit.WantHeader(t, resp, "Content-Type", "application/json")
 			if body != tt.want {
 				t.Errorf("body = %s, want %s", body, tt.want)
 			}
@@ -100,11 +102,11 @@ func TestJSONNotebookContentLengths(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New().App())
 
-	resp, _ := get(t, c, url+"/json?name=David&title=Instructor")
-	wantHeader(t, resp, "Content-Length", "61")
-	resp, _ = do(t, c, http.MethodPost, url+"/json", http.Header{"Content-Type": {formType}},
+	resp, _ := testkit.Get(t, c, url+"/json?name=David&title=Instructor")
+	testkit.WantHeader(t, resp, "Content-Length", "61")
+	resp, _ = testkit.Do(t, c, http.MethodPost, url+"/json", http.Header{"Content-Type": {formType}},
 		strings.NewReader("name=David&title=Data+Scientist"))
-	wantHeader(t, resp, "Content-Length", "65")
+	testkit.WantHeader(t, resp, "Content-Length", "65")
 }
 
 func TestJSONRejects(t *testing.T) {
@@ -140,9 +142,9 @@ func TestJSONRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, tt.method, url+tt.target, http.Header{"Content-Type": {tt.contentType}}, strings.NewReader(tt.body))
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			resp, body := testkit.Do(t, c, tt.method, url+tt.target, http.Header{"Content-Type": {tt.contentType}}, strings.NewReader(tt.body))
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 			wantContains(t, body, tt.wantText)
 		})
 	}

@@ -3,6 +3,8 @@ package course
 import (
 	"net/http"
 	"testing"
+
+	"wirebook/server/internal/testkit"
 )
 
 func TestNotFound(t *testing.T) {
@@ -26,9 +28,9 @@ func TestNotFound(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := get(t, tt.client, tt.url)
-			wantStatus(t, resp, http.StatusNotFound)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			resp, body := testkit.Get(t, tt.client, tt.url)
+			testkit.WantStatus(t, resp, http.StatusNotFound)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 			// Werkzeug's page, as the course notebook prints it.
 			wantContains(t, body,
 				"<title>404 Not Found</title>",

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"wirebook/server/internal/testkit"
 )
 
 func TestRedirect(t *testing.T) {
@@ -21,10 +23,10 @@ func TestRedirect(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			url, c := serve(t, New(tt.opts...).App())
-			resp, body := get(t, c, url+"/redirect")
-			wantStatus(t, resp, http.StatusMovedPermanently)
-			wantHeader(t, resp, "Location", tt.want)
-			wantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
+			resp, body := testkit.Get(t, c, url+"/redirect")
+			testkit.WantStatus(t, resp, http.StatusMovedPermanently)
+			testkit.WantHeader(t, resp, "Location", tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/html; charset=utf-8")
 			wantContains(t, body, "<title>Redirecting...</title>", `<a href="`+html.EscapeString(tt.want)+`">`)
 		})
 	}
@@ -35,7 +37,7 @@ func TestRedirect(t *testing.T) {
 func TestRedirectPageNeverLinksScript(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New(WithRedirectTo("javascript:alert(1)")).App())
-	_, body := get(t, c, url+"/redirect")
+	_, body := testkit.Get(t, c, url+"/redirect")
 	if got := `href="javascript:`; strings.Contains(body, got) {
 		t.Errorf("page links %s:\n%s", got, body)
 	}

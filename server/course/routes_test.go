@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 	"time"
+	"wirebook/server/internal/testkit"
 )
 
 func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
@@ -24,8 +25,8 @@ func TestHEADAnswersLikeGETWithoutBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run("HEAD "+tt.path, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodHead, url+tt.path, nil, nil)
-			wantStatus(t, resp, tt.want)
+			resp, body := testkit.Do(t, c, http.MethodHead, url+tt.path, nil, nil)
+			testkit.WantStatus(t, resp, tt.want)
 			if body != "" {
 				t.Errorf("HEAD body = %q, want none", body)
 			}

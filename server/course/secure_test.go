@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"wirebook/server/internal/testkit"
 )
 
 func basic(user, password string) string {
@@ -34,10 +36,10 @@ func TestSecureNotebook(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := do(t, c, http.MethodGet, url+"/secure",
+			resp, body := testkit.Do(t, c, http.MethodGet, url+"/secure",
 				http.Header{"Authorization": {basic("David", tt.password)}}, nil)
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
 			if body != tt.wantBody {
 				t.Errorf("body = %q, want %q", body, tt.wantBody)
 			}
@@ -92,20 +94,20 @@ func TestSecureAuthorization(t *testing.T) {
 			if tt.header != nil {
 				h = http.Header{"Authorization": tt.header}
 			}
-			resp, body := do(t, c, http.MethodGet, url+"/secure", h, nil)
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			resp, body := testkit.Do(t, c, http.MethodGet, url+"/secure", h, nil)
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
 			if tt.want == http.StatusOK {
 				if body != "Hello, Ana!" {
 					t.Errorf("body = %q, want %q", body, "Hello, Ana!")
 				}
-				wantHeader(t, resp, "WWW-Authenticate", "")
+				testkit.WantHeader(t, resp, "WWW-Authenticate", "")
 				return
 			}
 			if body != "Unauthorized Access" {
 				t.Errorf("body = %q, want %q", body, "Unauthorized Access")
 			}
-			wantHeader(t, resp, "WWW-Authenticate", `Basic realm="Authentication Required"`)
+			testkit.WantHeader(t, resp, "WWW-Authenticate", `Basic realm="Authentication Required"`)
 		})
 	}
 }
@@ -113,9 +115,9 @@ func TestSecureAuthorization(t *testing.T) {
 func TestSecureWithNoUsersRefusesEveryone(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New(WithUsers(Users{})).Secure())
-	resp, _ := do(t, c, http.MethodGet, url+"/secure",
+	resp, _ := testkit.Do(t, c, http.MethodGet, url+"/secure",
 		http.Header{"Authorization": {basic("David", "4bYaDZCFsTY4")}}, nil)
-	wantStatus(t, resp, http.StatusUnauthorized)
+	testkit.WantStatus(t, resp, http.StatusUnauthorized)
 }
 
 // An unknown name is checked against a decoy of the users' cost, so its 401
@@ -224,12 +226,12 @@ func TestSecureWhenEveryPasswordCheckIsBusy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := do(t, client, http.MethodGet, url+"/secure", http.Header{
+			resp, body := testkit.Do(t, client, http.MethodGet, url+"/secure", http.Header{
 				"Authorization": {basic(tt.user, "s3cret:with colon")}, "X-Test-Client": {tt.ip}}, nil)
-			wantStatus(t, resp, tt.want)
-			wantHeader(t, resp, "Retry-After", "1")
-			wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
-			wantHeader(t, resp, "WWW-Authenticate", "")
+			testkit.WantStatus(t, resp, tt.want)
+			testkit.WantHeader(t, resp, "Retry-After", "1")
+			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+			testkit.WantHeader(t, resp, "WWW-Authenticate", "")
 			wantContains(t, body, tt.wantBody, "Try again")
 		})
 	}
@@ -295,8 +297,8 @@ func TestSecureWaitsBrieflyForASlot(t *testing.T) {
 	}()
 	<-entered
 	time.AfterFunc(50*time.Millisecond, func() { close(release) })
-	resp, _ := do(t, client, http.MethodGet, url+"/secure", good, nil)
-	wantStatus(t, resp, http.StatusOK)
+	resp, _ := testkit.Do(t, client, http.MethodGet, url+"/secure", good, nil)
+	testkit.WantStatus(t, resp, http.StatusOK)
 }
 
 func TestPasswordOptionsAreClamped(t *testing.T) {

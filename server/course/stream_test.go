@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wirebook/server/internal/testkit"
 
 	"wirebook/server/greetings"
 )
@@ -26,9 +27,9 @@ func TestStream(t *testing.T) {
 	t.Parallel()
 	url, c := serve(t, New(greet(testGreetings, 5, 0)).App())
 
-	resp, body := get(t, c, url+"/stream")
-	wantStatus(t, resp, http.StatusOK)
-	wantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
+	resp, body := testkit.Get(t, c, url+"/stream")
+	testkit.WantStatus(t, resp, http.StatusOK)
+	testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
 	if !strings.HasSuffix(body, "\n") {
 		t.Errorf("body %q does not end in a newline", body)
 	}
@@ -48,7 +49,7 @@ func TestStreamPausesBetweenLines(t *testing.T) {
 	// With one greeting the body is fixed; a small delay keeps the test fast
 	// while still exercising the timer path.
 	url, c := serve(t, New(greet([]string{"Hi"}, 3, 5*time.Millisecond)).App())
-	_, body := get(t, c, url+"/stream")
+	_, body := testkit.Get(t, c, url+"/stream")
 	if body != "Hi\nHi\nHi\n" {
 		t.Errorf("body = %q", body)
 	}
@@ -146,7 +147,7 @@ func TestStreamOutlastsWriteTimeout(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	start := time.Now()
-	_, body := get(t, srv.Client(), srv.URL)
+	_, body := testkit.Get(t, srv.Client(), srv.URL)
 	if want := strings.Repeat("Hi\n", 20); body != want {
 		t.Errorf("after %v got %d bytes, want %d", time.Since(start), len(body), len(want))
 	}

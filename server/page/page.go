@@ -96,7 +96,7 @@ func WithCoursePorts(mounts map[int]string) Option { return func(c *config) { c.
 
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
-// static's dist folder (web/cmd/precompress). A missing client or missing
+// static's dist folder (server/tools/precompress). A missing client or missing
 // compressed forms are logged, not errors, so the lesson can still be read.
 func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	c := config{

@@ -2,7 +2,6 @@ package page
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,8 +13,8 @@ import (
 	"testing/fstest"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/brotli"
 
+	"wirebook/server/internal/testkit"
 	"wirebook/server/lesson"
 	"wirebook/server/page/assets"
 	"wirebook/web"
@@ -639,7 +638,7 @@ func TestPageIsCompressedAndRevalidated(t *testing.T) {
 			if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
 				t.Errorf("Content-Length %s for %d bytes", got, len(body))
 			}
-			if !bytes.Equal(decode(t, row.encoding, body), plain) {
+			if !bytes.Equal(testkit.Decode(t, row.encoding, body), plain) {
 				t.Error("the body does not decode to the page")
 			}
 			again := get(t, h, "/", "Accept-Encoding", row.accept, "If-None-Match", resp.Header.Get("ETag"))
@@ -681,29 +680,4 @@ func TestUncompressedStaticFilesAreLogged(t *testing.T) {
 			}
 		})
 	}
-}
-
-// decode undoes Content-Encoding, so a test compares what the browser sees.
-func decode(t *testing.T, encoding string, body []byte) []byte {
-	t.Helper()
-	var r io.Reader
-	switch encoding {
-	case "":
-		return body
-	case "br":
-		r = brotli.NewReader(bytes.NewReader(body))
-	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err != nil {
-			t.Fatalf("gzip body: %v", err)
-		}
-		r = zr
-	default:
-		t.Fatalf("unexpected Content-Encoding %q", encoding)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("%s body: %v", encoding, err)
-	}
-	return b
 }

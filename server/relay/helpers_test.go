@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 	"nhooyr.io/websocket"
 
+	"wirebook/server/internal/harness"
 	"wirebook/server/wireproto"
 )
 
@@ -90,11 +91,14 @@ func rawUpstream(t *testing.T, response string) string {
 	return ln.Addr().String()
 }
 
-// client is the test's side of one relay connection.
+// client is the test's side of one relay connection: the harness's relay
+// client, failing the test where that returns an error.
 type client struct {
 	t  *testing.T
 	ws *websocket.Conn
 }
+
+func (c *client) rc() *harness.RelayConn { return &harness.RelayConn{WS: c.ws} }
 
 // dial opens a connection to the relay at u with the given Origin ("" for
 // none, as a non-browser client sends).
@@ -102,14 +106,7 @@ func dial(t *testing.T, u, origin string) (*websocket.Conn, *http.Response, erro
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
-	h := http.Header{}
-	if origin != "" {
-		h.Set("Origin", origin)
-	}
-	// No keep-alive: a refused handshake would leave an idle connection,
-	// and its goroutines, in a shared pool.
-	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	ws, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h, HTTPClient: hc})
+	ws, resp, err := harness.DialWS(ctx, u, "", harness.DialOptions{Origin: origin})
 	if ws != nil {
 		t.Cleanup(func() { ws.CloseNow() })
 	}
@@ -129,20 +126,16 @@ func connect(t *testing.T, u string) *client {
 
 func (c *client) send(f wireproto.Frame) {
 	c.t.Helper()
-	b, err := f.AppendBinary(nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
+	if err := c.rc().Send(ctx, f); err != nil {
 		c.t.Fatalf("write %v frame: %v", f.Type, err)
 	}
 }
 
 func (c *client) sendGet(id uint32, url string) {
 	c.t.Helper()
-	c.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: url, Request: wireproto.Request{Method: "GET", Target: url}})
+	c.send(harness.GetFrame(id, url))
 }
 
 // next reads one frame.
@@ -158,31 +151,20 @@ func (c *client) next() wireproto.Frame {
 func (c *client) read() (wireproto.Frame, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	typ, b, err := c.ws.Read(ctx)
-	if err != nil {
-		return wireproto.Frame{}, err
-	}
-	if typ != websocket.MessageBinary {
-		c.t.Fatalf("got a %v message, want binary", typ)
-	}
-	return wireproto.DecodeFrame(b)
+	return c.rc().Next(ctx)
 }
 
 // collect reads frames of relay id up to its End or Error and returns
 // them all; frames of other relays are an error.
 func (c *client) collect(id uint32) []wireproto.Frame {
 	c.t.Helper()
-	var fs []wireproto.Frame
-	for {
-		f := c.next()
-		if f.ID != id {
-			c.t.Fatalf("got a %v frame for relay %d while waiting for %d", f.Type, f.ID, id)
-		}
-		fs = append(fs, f)
-		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
-			return fs
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	fs, err := c.rc().Collect(ctx, id)
+	if err != nil {
+		c.t.Fatal(err)
 	}
+	return fs
 }
 
 // collectAll reads frames until every relay in ids has ended, and returns
@@ -196,7 +178,7 @@ func (c *client) collectAll(ids ...uint32) map[uint32][]wireproto.Frame {
 			c.t.Fatalf("got a %v frame for relay %d, want one of %v", f.Type, f.ID, ids)
 		}
 		fs[f.ID] = append(fs[f.ID], f)
-		if f.Type == wireproto.FrameEnd || f.Type == wireproto.FrameError {
+		if harness.Final(f) {
 			open--
 		}
 	}
@@ -222,15 +204,7 @@ func wantError(t *testing.T, f wireproto.Frame, want string) {
 }
 
 // body joins the data of the chunk frames in fs.
-func body(fs []wireproto.Frame) string {
-	var b strings.Builder
-	for _, f := range fs {
-		if f.Type == wireproto.FrameChunk {
-			b.Write(f.Data)
-		}
-	}
-	return b.String()
-}
+func body(fs []wireproto.Frame) string { return harness.Body(fs) }
 
 func last(fs []wireproto.Frame) wireproto.Frame { return fs[len(fs)-1] }
 

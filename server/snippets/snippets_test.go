@@ -300,7 +300,7 @@ func TestNoChromaAtRuntime(t *testing.T) {
 	}
 	// The same look at the generator must find chroma, or the check above
 	// could never fail.
-	if !slices.ContainsFunc(goListDeps(t, "wirebook/server/snippets/cmd/gensnippets"), isChroma) {
+	if !slices.ContainsFunc(goListDeps(t, "wirebook/server/tools/gensnippets"), isChroma) {
 		t.Error("go list -deps of the generator does not show chroma: the check is blind")
 	}
 }

@@ -8,7 +8,7 @@
 // a year and never revalidated: new content gets a new name, so a page that
 // links only hashed names costs a returning visitor nothing but its own 304.
 //
-// The brotli and gzip forms are made at build time by web/cmd/precompress,
+// The brotli and gzip forms are made at build time by server/tools/precompress,
 // into dist/ beside the files, under the hashed name plus ".br" or ".gz"
 // (dist/app.3f2a9c1e0b7d.wasm.br). Naming them by the content they were made
 // from means a stale one can never be served: after an edit it is simply
@@ -211,7 +211,7 @@ type Server struct {
 }
 
 // Load reads every file of fsys (but DistDir) into memory, with the forms
-// web/cmd/precompress left for it in DistDir. Like go:embed, it leaves out
+// server/tools/precompress left for it in DistDir. Like go:embed, it leaves out
 // names starting with "." or "_", so an os.DirFS serves what the embedded
 // folder would.
 func Load(fsys fs.FS) (*Server, error) {

@@ -13,6 +13,8 @@ import (
 	"testing/fstest"
 
 	"github.com/andybalholm/brotli"
+
+	"wirebook/server/internal/testkit"
 )
 
 // css is long enough for both compressors to shrink it.
@@ -42,31 +44,6 @@ func gzipOf(t testing.TB, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
-}
-
-// decode undoes Content-Encoding, so a test compares what the browser sees.
-func decode(t *testing.T, encoding string, body []byte) []byte {
-	t.Helper()
-	var r io.Reader
-	switch encoding {
-	case "":
-		return body
-	case "br":
-		r = brotli.NewReader(bytes.NewReader(body))
-	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err != nil {
-			t.Fatalf("gzip body: %v", err)
-		}
-		r = zr
-	default:
-		t.Fatalf("unexpected Content-Encoding %q", encoding)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("%s body: %v", encoding, err)
-	}
-	return b
 }
 
 func do(t *testing.T, h http.Handler, method, target string, header ...string) (*http.Response, []byte) {
@@ -143,7 +120,7 @@ func TestFileChoosesTheEncoding(t *testing.T) {
 			if got := resp.Header.Get("Cache-Control"); got != Immutable {
 				t.Errorf("Cache-Control = %q", got)
 			}
-			if !bytes.Equal(decode(t, row.encoding, body), css) {
+			if !bytes.Equal(testkit.Decode(t, row.encoding, body), css) {
 				t.Error("the body does not decode to the file")
 			}
 			// Ranges only make sense over identity bytes; advertising them on
@@ -335,7 +312,7 @@ func TestLoad(t *testing.T) {
 					plain = name
 				}
 			}
-			if !bytes.Equal(decode(t, row.encoding, body), fsys[plain].Data) {
+			if !bytes.Equal(testkit.Decode(t, row.encoding, body), fsys[plain].Data) {
 				t.Errorf("the body is not %s", plain)
 			}
 		})

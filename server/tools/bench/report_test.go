@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTargetsAreMetAtTheirLimitAndMissedPastIt(t *testing.T) {
+	t.Parallel()
+	at := &results{
+		Wasm:   &wasmSize{BrotliBytes: wasmBrotliMaxKiB * kib},
+		Page:   &pageResult{First: visitResult{Bytes: firstVisitMaxKiB * kib, Requests: 1, ReadyMs: readyMaxMs}, Repeat: visitResult{Bytes: repeatVisitMaxKiB * kib, Requests: 1}, Clicks: 1, ClickMedian: clickMaxMs},
+		Stream: &streamResult{Greetings: 50, P99: greetingP99MaxMs},
+		Memory: &memoryResult{Steps: []viewerStep{{Viewers: budgetViewers, PerViewerKiB: viewerMaxKiB}}, StopSeconds: exitMaxSeconds},
+		Endpoints: []endpointResult{
+			{Endpoint: "GET /hello", DesignedStatus: 200, ProbeStatus: 200, MinRPS: helloMinRPS, RequestsPerSec: helloMinRPS},
+			{Endpoint: "GET /notfound", DesignedStatus: 404, ProbeStatus: 404},
+		},
+	}
+	ts := at.targets()
+	if len(ts) != 10 {
+		t.Errorf("%d targets, want 10: %+v", len(ts), ts)
+	}
+	for _, tg := range ts {
+		if !tg.Met {
+			t.Errorf("%s: %v %s at its limit %s is not met", tg.Name, tg.Value, tg.Unit, tg.Want)
+		}
+	}
+
+	past := &results{
+		Wasm:   &wasmSize{BrotliBytes: wasmBrotliMaxKiB*kib + 1},
+		Stream: &streamResult{Greetings: 50, P99: greetingP99MaxMs + 0.01},
+		Memory: &memoryResult{Steps: []viewerStep{{Viewers: budgetViewers, PerViewerKiB: 10, Dropped: 1}}},
+		Endpoints: []endpointResult{
+			{Endpoint: "GET /hello", DesignedStatus: 200, ProbeStatus: 200, MinRPS: helloMinRPS, RequestsPerSec: helloMinRPS - 1},
+			{Endpoint: "GET /notfound", DesignedStatus: 404, ProbeStatus: 500},
+		},
+	}
+	for _, tg := range past.targets() {
+		if tg.Met && tg.Name != tExit {
+			t.Errorf("%s: %v %s past its limit %s is met", tg.Name, tg.Value, tg.Unit, tg.Want)
+		}
+		if tg.Name == tErrors && tg.Detail != "GET /notfound" {
+			t.Errorf("a 500 under a designed 404 is not named: %q", tg.Detail)
+		}
+	}
+}
+
+func TestReportPrintsEachFigureBesideItsTargetAndWritesJSON(t *testing.T) {
+	t.Parallel()
+	r := &results{
+		Schema:     1,
+		Machine:    machine{CPUs: 2, LoadAvgStart: "3.50 1.00 0.50"},
+		Wasm:       &wasmSize{RawBytes: 3 << 20, GzipBytes: 1 << 20, BrotliBytes: 700 * kib},
+		Memory:     &memoryResult{IdleRSSKiB: 20000, Steps: []viewerStep{{Viewers: 1000, RSSKiB: 50000, PerViewerKiB: 30}}},
+		Unmeasured: []string{"3. page: no chromium on PATH"},
+	}
+	r.Targets = r.targets()
+	var out strings.Builder
+	r.print(&out)
+	for _, want := range []string{
+		"app.wasm brotli -q 11", "700.0 KiB", "≤ 600 KiB", "✗",
+		"with 1000 /ws/stream viewers", "30.0 KiB per viewer",
+		"WARNING", // load 3.5 on 2 CPUs
+		"NOT MEASURED", "no chromium on PATH",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	path := filepath.Join(t.TempDir(), "bench", "results.json")
+	if err := r.write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	wasm, _ := back["wasm"].(map[string]any)
+	if wasm["brotli11_bytes"] != float64(700*kib) {
+		t.Errorf("wasm in JSON: %v", wasm)
+	}
+	if _, ok := back["targets"].([]any); !ok {
+		t.Errorf("no targets list in %s", b)
+	}
+}
+
+func TestAttackRowsTargets(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		r    results
+		want bool
+	}{
+		{"p99 at 5× idle with the login through is met",
+			results{Bcrypt: &bcryptResult{Ratio: maxRatio, Login: loginResult{Status: 200}}}, true},
+		{"past 5× idle is missed",
+			results{Bcrypt: &bcryptResult{Ratio: maxRatio + 0.1, Login: loginResult{Status: 200}}}, false},
+		{"a login still refused after its retries is missed",
+			results{Bcrypt: &bcryptResult{Ratio: 1, Login: loginResult{Status: 429, Attempts: loginAttempts}}}, false},
+		{"as many held as the cap is met",
+			results{IdleWS: &idleWSResult{Held: 500, Cap: 500}}, true},
+		{"more held than the cap is missed",
+			results{IdleWS: &idleWSResult{Held: 501, Cap: 500}}, false},
+		{"no cap is missed",
+			results{IdleWS: &idleWSResult{Held: 2000}}, false},
+	}
+	for _, tt := range tests {
+		ts := tt.r.targets()
+		if len(ts) != 1 || ts[0].Met != tt.want {
+			t.Errorf("%s: targets %+v, want one, met %v", tt.name, ts, tt.want)
+		}
+	}
+}
