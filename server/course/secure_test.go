@@ -252,12 +252,12 @@ func TestSecureWhenEveryPasswordCheckIsBusy(t *testing.T) {
 // instead of queueing behind the whole flood and timing out.
 func TestAFloodingClientDoesNotStarveAnother(t *testing.T) {
 	t.Parallel()
-	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(200*time.Millisecond))
+	c := New(WithUsers(cheapUsers(t)), WithPasswordChecks(1), WithPasswordWait(time.Second))
 	entered, release := holdFirstCheck(c)
 	compare := c.compare
-	c.compare = func(hash, password []byte) error { // every check after the held one takes 100 ms
+	c.compare = func(hash, password []byte) error { // every check after the held one takes 400 ms, as bcrypt on a busy core
 		err := compare(hash, password)
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(400 * time.Millisecond)
 		return err
 	}
 	url, client := serve(t, asClient(c.Secure()))
@@ -265,18 +265,43 @@ func TestAFloodingClientDoesNotStarveAnother(t *testing.T) {
 	var flood sync.WaitGroup
 	flood.Go(func() { login(t, client, url, "192.0.2.1") })
 	<-entered
-	for range 5 { // five more from the flooding client, each 100 ms of checking
+	for range 5 { // five more from the flooding client
 		flood.Go(func() { login(t, client, url, "192.0.2.1") })
 	}
-	time.Sleep(50 * time.Millisecond) // they are waiting
+	waitForLogins(t, c, "192.0.2.1", 6)
 	other := make(chan int, 1)
 	go func() { other <- login(t, client, url, "192.0.2.2") }()
-	time.Sleep(20 * time.Millisecond) // so is the other client's login
+	waitForLogins(t, c, "192.0.2.2", 1)
 	close(release)
+	// Without shares the other login queues behind the flood's five, two
+	// seconds of checks, past its one-second wait.
 	if got := <-other; got != http.StatusOK {
 		t.Errorf("the other client's login got %d, want 200", got)
 	}
 	flood.Wait()
+}
+
+// waitForLogins waits until client has n logins holding or waiting for a
+// password check.
+func waitForLogins(t *testing.T, c *Course, client string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.clients.mu.Lock()
+		sh := c.clients.m[client]
+		got := 0
+		if sh != nil {
+			got = sh.refs
+		}
+		c.clients.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has %d logins waiting after 10 s, want %d", client, got, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // A login that arrives while the pool is busy and gets a slot within the
