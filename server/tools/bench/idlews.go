@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"os/exec"
-	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"wirebook/server/internal/harness"
+	"wirebook/server/relay"
 )
 
 // Row 7: how many idle /ws/relay connections does wirebook keep, and what
@@ -36,9 +34,9 @@ type idleWSResult struct {
 }
 
 // measureIdleWS is row 7 on a wirebook of its own, started with args.
-func measureIdleWS(ctx context.Context, bin string, n, capFlag int, args []string) (idleWSResult, error) {
+func measureIdleWS(ctx context.Context, bin string, n int, args []string) (idleWSResult, error) {
 	res := idleWSResult{Tried: n, HoldSecs: idleHoldFor.Seconds()}
-	res.Cap, res.CapFrom = wsCap(bin, capFlag)
+	res.Cap, res.CapFrom = wsCap(args)
 	srv, err := harness.Start(ctx, bin, "", "wirebook-idlews", args...)
 	if err != nil {
 		return res, err
@@ -69,46 +67,17 @@ func measureIdleWS(ctx context.Context, bin string, n, capFlag int, args []strin
 	return res, srv.Alive()
 }
 
-// capFlagName matches wirebook's flags that may cap WebSocket
-// connections: a name that speaks of WebSockets, relays or connections.
-var capFlagName = regexp.MustCompile(`(?i)(ws|websocket|socket|relay|conn)`)
-
-// wsCap is the cap row 7 holds the server to: -ws-cap when given, else the
-// integer default of the first flag of `wirebook -h` that names WebSockets,
-// relays or connections (the cap is another change's, so its name is not known
-// here). 0 when there is none.
-func wsCap(bin string, given int) (int, string) {
-	if given > 0 {
-		return given, "-ws-cap"
-	}
-	out, _ := exec.Command(bin, "-h").CombinedOutput() // -h may exit 1 or 0
-	return capFromUsage(out)
-}
-
-// flagLine is the first line of a flag in Go's flag usage ("  -name type").
-var flagLine = regexp.MustCompile(`^  -(\S+)`)
-
-// defaultInt is an integer default at the end of a flag's usage.
-var defaultInt = regexp.MustCompile(`\(default (\d+)\)\s*$`)
-
-// capFromUsage reads Go flag usage text for a WebSocket cap's default.
-func capFromUsage(usage []byte) (int, string) {
-	var name string
-	sc := bufio.NewScanner(bytes.NewReader(usage))
-	for sc.Scan() {
-		line := sc.Text()
-		if m := flagLine.FindStringSubmatch(line); m != nil {
-			name = m[1]
+// wsCap is the cap row 7 holds the server to: the -max-relays its args
+// give, else the relay's default.
+func wsCap(args []string) (int, string) {
+	for i, a := range args {
+		v, ok := strings.CutPrefix(strings.TrimLeft(a, "-"), "max-relays=")
+		if !ok && strings.TrimLeft(a, "-") == "max-relays" && i+1 < len(args) {
+			v, ok = args[i+1], true
 		}
-		if name == "" || !capFlagName.MatchString(name) {
-			continue
-		}
-		if m := defaultInt.FindStringSubmatch(line); m != nil {
-			n, err := strconv.Atoi(m[1])
-			if err == nil && n > 0 {
-				return n, "wirebook -h: -" + name
-			}
+		if n, err := strconv.Atoi(v); ok && err == nil {
+			return n, "-max-relays " + v
 		}
 	}
-	return 0, ""
+	return relay.DefaultMaxConns, "the default of -max-relays"
 }

@@ -55,7 +55,7 @@ type config struct {
 	clicks         int
 	greetings      int
 	viewers        []int
-	idleWS, wsCap  int
+	idleWS         int
 	idleWSArgs     []string
 	rows           map[string]bool
 }
@@ -74,7 +74,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.greetings, "greetings", 60, "greetings the /stream row times (at least 50 for its p99)")
 	viewers := fs.String("viewers", "1000,10000", "comma-separated counts of /ws/stream viewers to hold open, ascending")
 	fs.IntVar(&cfg.idleWS, "idle-ws", 2000, "idle /ws/relay WebSockets row 7 opens")
-	fs.IntVar(&cfg.wsCap, "ws-cap", 0, "the WebSocket cap row 7 holds wirebook to (0: the default of its flag naming WebSockets or connections, if any)")
 	idleArgs := fs.String("idle-ws-args", "", "space-separated flags for row 7's wirebook, e.g. a cap")
 	rows := fs.String("rows", strings.Join(allRows, ","), "comma-separated rows to run")
 	if err := fs.Parse(args); err != nil {
@@ -87,8 +86,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return config{}, errors.New("want -d of at least 1s, -t ≥ 1 and -c ≥ -t")
 	}
 	cfg.idleWSArgs = strings.Fields(*idleArgs)
-	if cfg.idleWS < 1 || cfg.wsCap < 0 {
-		return config{}, errors.New("want -idle-ws ≥ 1 and -ws-cap ≥ 0")
+	if cfg.idleWS < 1 {
+		return config{}, errors.New("want -idle-ws ≥ 1")
 	}
 	if cfg.clicks < 1 || cfg.greetings < 1 || cfg.greetings > 1000 {
 		return config{}, errors.New("want -clicks ≥ 1 and -greetings from 1 to 1000 (wirebook's -stream-count bounds)")
@@ -208,7 +207,7 @@ func (b *bench) measureBcrypt(ctx context.Context) {
 
 func (b *bench) measureIdleWS(ctx context.Context) {
 	b.say("7. opening %d idle /ws/relay WebSockets and holding them %v", b.cfg.idleWS, idleHoldFor)
-	r, err := measureIdleWS(ctx, b.cfg.bin, b.cfg.idleWS, b.cfg.wsCap, b.cfg.idleWSArgs)
+	r, err := measureIdleWS(ctx, b.cfg.bin, b.cfg.idleWS, b.cfg.idleWSArgs)
 	if err != nil {
 		b.unmeasured("7. idle WebSockets", err)
 		return

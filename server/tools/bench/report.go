@@ -174,7 +174,7 @@ func (r *results) attackTargets() []target {
 			t.Want = "≤ " + strconv.Itoa(w.Cap) + " (the cap, " + w.CapFrom + ")"
 			t.Met = w.Held <= w.Cap
 		} else {
-			t.Detail = "no cap found: pass -ws-cap, or give wirebook a flag naming WebSockets or connections"
+			t.Detail = "no cap"
 		}
 		ts = append(ts, t)
 	}
