@@ -15,12 +15,12 @@
 // # Expectations
 //
 // A cell may end with expectations in Hurl's grammar (see package expect):
-// the cell is split at its first line that is a Hurl status line ("HTTP 200",
-// "HTTP/1.1 404", "HTTP *", a comment allowed after it). The lines before it
-// are the request, what the student edits; the lines from it on are the
-// expectations. So a request body cannot contain a line that looks like a
-// status line: it would be taken for the start of the expectations.
-// Blank lines at the end of the request are not part of its body.
+// the cell is split at its first line that starts as a Hurl status line
+// does ("HTTP 200", "HTTP/1.1 404", "HTTP *"). The lines before it are the
+// request, what the student edits; the lines from it on are the
+// expectations. So a request body cannot contain a line that starts like a
+// status line: it would be taken for the start of the expectations. Blank
+// lines between the request and its expectations are not part of its body.
 //
 //	```http
 //	GET /hello
@@ -441,9 +441,11 @@ func (p *parse) request(text string, fence int) (wireproto.Request, error) {
 	return req, nil
 }
 
-// statusLine is a Hurl status line, as package expect reads one: the
-// version, a three-digit status or *, and perhaps a comment.
-var statusLine = regexp.MustCompile(`^[ \t]*HTTP(/\S+)?[ \t]+([0-9]{3}|\*)[ \t]*(#.*)?$`)
+// statusLine starts a Hurl status line: the version and a three-digit
+// status or *. Whatever follows is left to package expect, so that
+// "HTTP/1.1 200 OK" is refused for its reason phrase instead of quietly
+// becoming a line of the request's body.
+var statusLine = regexp.MustCompile(`^[ \t]*HTTP(/\S*)?[ \t]+([0-9]{3}|\*)([ \t#]|$)`)
 
 // splitExpect cuts a block's content at its first status line: the request
 // before it, without trailing blank lines, and the expectations from it on,

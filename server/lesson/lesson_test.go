@@ -134,6 +134,11 @@ var badLessons = []struct {
 		want: "l.md:8: xpath is not supported by wirebook; use body contains",
 	},
 	{
+		name: "a status line with a reason phrase is refused, not taken for a body",
+		src:  lines("# Title", "```http", "GET /hello", "", "HTTP/1.1 200 OK", "```"),
+		want: `l.md:5: unexpected "OK" after the status: Hurl's status line has no reason phrase`,
+	},
+	{
 		name: "a second status line is refused at its line",
 		src:  lines("# Title", "```http", "GET /hello", "HTTP 200", "", "HTTP 404", "```"),
 		want: "l.md:6: a second status line; the first is on line 1",
@@ -585,9 +590,9 @@ func TestCellsSplitAtTheStatusLine(t *testing.T) {
 			expectLine: 4, expectLen: 2,
 		},
 		{
-			name: "a body line that only starts like a status stays body",
-			cell: []string{"POST /echo/", "", "HTTP 200 is OK", "HTTP/1.1 2000"},
-			text: "POST /echo/\n\nHTTP 200 is OK\nHTTP/1.1 2000",
+			name: "body lines that are not status lines stay body",
+			cell: []string{"POST /echo/", "", "HTTP is fun", "HTTP/1.1 2000", "HTTPS 200", "http 200", "HTTP 20x"},
+			text: "POST /echo/\n\nHTTP is fun\nHTTP/1.1 2000\nHTTPS 200\nhttp 200\nHTTP 20x",
 		},
 	}
 	for _, tt := range tests {
