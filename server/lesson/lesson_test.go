@@ -478,9 +478,11 @@ func TestDefaultLessonParses(t *testing.T) {
 	if len(l.Cells) < 18 {
 		t.Errorf("default lesson has %d cells, want at least 18", len(l.Cells))
 	}
+	exercises := 0
 	for _, c := range l.Cells {
 		req := c.Request
 		if c.Exercise {
+			exercises++
 			// An exercise may start empty; its solution says where it goes.
 			if req, err = wireproto.ParseRequest(c.Solution); err != nil {
 				t.Fatalf("%s:%d: solution: %v", web.DefaultLessonName, c.Line, err)
@@ -496,6 +498,14 @@ func TestDefaultLessonParses(t *testing.T) {
 		if _, ok := web.SnippetFor(req.Target); !ok {
 			t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", web.DefaultLessonName, c.Line, req.Target)
 		}
+		// Every answer is checked, so Run all says whether the lesson
+		// works; a WebSocket's messages are not an HTTP answer to check.
+		if c.Expect.Len() == 0 && !strings.HasPrefix(req.Target, "/ws/") {
+			t.Errorf("%s:%d: %s has no expectations", web.DefaultLessonName, c.Line, req.Target)
+		}
+	}
+	if exercises < 8 {
+		t.Errorf("default lesson has %d exercises, want at least 8", exercises)
 	}
 }
 
