@@ -11,6 +11,43 @@
 // Everything else, other fenced code included, is prose. Prose is rendered
 // by goldmark without raw HTML: a teacher's lesson may be served to a whole
 // classroom, and a stray <script> in it must not run in every student's page.
+//
+// # Expectations
+//
+// A cell may end with expectations in Hurl's grammar (see package expect):
+// the cell is split at its first line that starts as a Hurl status line
+// does ("HTTP 200", "HTTP/1.1 404", "HTTP *"). The lines before it are the
+// request, what the student edits; the lines from it on are the
+// expectations. So a request body cannot contain a line that starts like a
+// status line: it would be taken for the start of the expectations. Blank
+// lines between the request and its expectations are not part of its body.
+//
+//	```http
+//	GET /hello
+//	HTTP 200
+//	[Asserts]
+//	body == "Hello"
+//	```
+//
+// # Exercises
+//
+// A cell with the option exercise is a task for the student: its request
+// may be incomplete or empty, and its expectations, which it must have, say
+// when it is solved. The very next block of the document, with nothing in
+// between, must be a ```http solution block holding the reference request
+// (no expectations: those are the exercise's). The solution is not a cell
+// and not prose: it never reaches the page, so a student cannot read it in
+// the page's source; Cell.Solution carries it for wirebook check.
+//
+//	```http exercise
+//	GET /greeting
+//	HTTP 200
+//	[Asserts]
+//	body contains "Bonjour"
+//	```
+//	```http solution
+//	GET /greeting?lang=fr
+//	```
 package lesson
 
 import (
@@ -156,11 +193,25 @@ func (p *parse) lesson(doc ast.Node) (*Lesson, error) {
 		return nil
 	}
 
+	var unsolved *Cell // an exercise whose solution block must come next
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if err := p.headings(l, n); err != nil {
 			return nil, err
 		}
 		code, ok := n.(*ast.FencedCodeBlock)
+		isSolution := ok && isCell(code, p.src) && p.isSolution(code)
+		switch {
+		case unsolved != nil && !isSolution:
+			return nil, p.noSolution(unsolved)
+		case isSolution && unsolved == nil:
+			return nil, p.errorf(code.Pos(), "a ```http solution block must come right after the ```http exercise cell it solves, with nothing between them")
+		case isSolution:
+			if err := p.solution(code, unsolved); err != nil {
+				return nil, err
+			}
+			unsolved = nil
+			continue // never a block: the page must not carry the answer
+		}
 		if !ok || !isCell(code, p.src) {
 			if err := p.nestedCell(n); err != nil {
 				return nil, err
@@ -177,6 +228,12 @@ func (p *parse) lesson(doc ast.Node) (*Lesson, error) {
 		}
 		l.Blocks = append(l.Blocks, Block{Cell: c})
 		l.Cells = append(l.Cells, c)
+		if c.Exercise {
+			unsolved = c
+		}
+	}
+	if unsolved != nil {
+		return nil, p.noSolution(unsolved)
 	}
 	if err := flush(); err != nil {
 		return nil, err
@@ -236,31 +293,123 @@ func isCell(code *ast.FencedCodeBlock, src []byte) bool {
 func (p *parse) cell(code *ast.FencedCodeBlock, n int) (*Cell, error) {
 	fence := code.Pos()
 	c := &Cell{N: n, Line: p.line(fence), Transport: TransportWire, ID: cellID(n)}
+	if err := p.options(code, c); err != nil {
+		return nil, err
+	}
 
+	content, err := p.content(code, "request cell")
+	if err != nil {
+		return nil, err
+	}
+	var expectAt int // 0-based line of content where the expectations start
+	c.Text, c.ExpectText, expectAt = splitExpect(content)
+	if c.ExpectText != "" {
+		c.ExpectLine = c.Line + 1 + expectAt
+		spec, err := expect.Parse(c.ExpectText)
+		if err != nil {
+			var pe *expect.ParseError
+			if errors.As(err, &pe) {
+				return nil, &Error{p.name, c.ExpectLine + pe.Line - 1, pe.Msg}
+			}
+			return nil, &Error{p.name, c.ExpectLine, err.Error()}
+		}
+		c.Expect = spec
+	}
+
+	if c.Exercise {
+		if c.ExpectText == "" {
+			return nil, p.errorf(fence, "an exercise needs expectations (HTTP <status>, then [Asserts]) to know when it is solved")
+		}
+		// The student starts from this request and may be meant to finish
+		// it, so it need not parse: the page sends whatever they write.
+		if req, err := wireproto.ParseRequest(c.Text); err == nil {
+			c.Request = req
+		}
+		return c, nil
+	}
+	if strings.TrimSpace(c.Text) == "" {
+		return nil, p.errorf(fence, "request cell is empty: write METHOD URL on its first line")
+	}
+	req, err := p.request(c.Text, c.Line)
+	if err != nil {
+		return nil, err
+	}
+	c.Request = req
+	return c, nil
+}
+
+// options reads the words after http on the opening fence into c.
+func (p *parse) options(code *ast.FencedCodeBlock, c *Cell) error {
+	fence := code.Pos()
 	info := string(code.Info.Segment.Value(p.src)) // isCell saw the info string
 	seen := map[string]bool{}
 	for _, opt := range strings.Fields(info)[1:] {
 		key, value, hasValue := strings.Cut(opt, "=")
 		if seen[key] {
-			return nil, p.errorf(fence, fmt.Sprintf("option %s is given twice", key))
+			return p.errorf(fence, fmt.Sprintf("option %s is given twice", key))
 		}
 		seen[key] = true
 		switch {
-		case key == "stream" && !hasValue:
-			c.Stream = true
+		case (key == "stream" || key == "exercise") && hasValue:
+			return p.errorf(fence, fmt.Sprintf("option %s takes no value, got %q", key, opt))
 		case key == "stream":
-			return nil, p.errorf(fence, fmt.Sprintf("option stream takes no value, got %q", opt))
+			c.Stream = true
+		case key == "exercise":
+			c.Exercise = true
 		case key == "transport" && (value == TransportWire || value == TransportBrowser):
 			c.Transport = value
 		case key == "transport":
-			return nil, p.errorf(fence, fmt.Sprintf("transport=%q: want transport=wire or transport=browser", value))
+			return p.errorf(fence, fmt.Sprintf("transport=%q: want transport=wire or transport=browser", value))
 		default:
-			return nil, p.errorf(fence, fmt.Sprintf("unknown cell option %q (known: stream, transport=wire|browser)", opt))
+			return p.errorf(fence, fmt.Sprintf("unknown cell option %q (known: stream, transport=wire|browser, exercise, solution)", opt))
 		}
 	}
+	return nil
+}
 
+// isSolution reports whether the http block code is marked solution. Any
+// other word beside it is refused when the solution is read.
+func (p *parse) isSolution(code *ast.FencedCodeBlock) bool {
+	return slices.Contains(strings.Fields(string(code.Info.Segment.Value(p.src)))[1:], "solution")
+}
+
+// solution reads the ```http solution block code into the exercise ex.
+func (p *parse) solution(code *ast.FencedCodeBlock, ex *Cell) error {
+	fence := code.Pos()
+	line := p.line(fence)
+	for _, opt := range strings.Fields(string(code.Info.Segment.Value(p.src)))[1:] {
+		if opt != "solution" {
+			return p.errorf(fence, fmt.Sprintf("a solution block takes no other option, got %q; options belong on the exercise cell (line %d)", opt, ex.Line))
+		}
+	}
+	content, err := p.content(code, "solution block")
+	if err != nil {
+		return err
+	}
+	text, expectText, expectAt := splitExpect(content)
+	if expectText != "" {
+		return &Error{p.name, line + 1 + expectAt, fmt.Sprintf("a solution holds only the request; its expectations belong to the exercise cell (line %d)", ex.Line)}
+	}
+	if strings.TrimSpace(text) == "" {
+		return p.errorf(fence, "solution block is empty: write the request that solves the exercise above it")
+	}
+	if _, err := p.request(text, line); err != nil {
+		return err
+	}
+	ex.Solution = text
+	return nil
+}
+
+func (p *parse) noSolution(ex *Cell) *Error {
+	return &Error{p.name, ex.Line, "an exercise must be followed by a ```http solution block with the request that solves it, as the very next block (nothing between them)"}
+}
+
+// content is the text of a fenced block, without the newline before its
+// closing fence. what names the block in errors.
+func (p *parse) content(code *ast.FencedCodeBlock, what string) (string, error) {
+	fence := code.Pos()
 	lines := code.Lines()
-	end := p.lineEnd(fence) // past the opening fence line when the cell is empty
+	end := p.lineEnd(fence) // past the opening fence line when the block is empty
 	var b strings.Builder
 	for i := range lines.Len() {
 		seg := lines.At(i)
@@ -268,28 +417,52 @@ func (p *parse) cell(code *ast.FencedCodeBlock, n int) (*Cell, error) {
 		end = seg.Stop
 	}
 	// An unclosed fence runs to the end of the file, swallowing the rest of
-	// the lesson into one cell; at the top level, that is the only way for
-	// no line to follow the cell's last line.
+	// the lesson into one block; at the top level, that is the only way for
+	// no line to follow the block's last line.
 	if end >= len(p.src) {
-		return nil, p.errorf(fence, "request cell is never closed: add a closing ``` line")
+		return "", p.errorf(fence, what+" is never closed: add a closing ``` line")
 	}
 	// The newline before the closing fence ends the last line; it is not
 	// part of a body (a form body "a=1\n" would make the value "1\n").
-	c.Text = strings.TrimSuffix(b.String(), "\n")
-	if strings.TrimSpace(c.Text) == "" {
-		return nil, p.errorf(fence, "request cell is empty: write METHOD URL on its first line")
-	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
 
-	req, err := wireproto.ParseRequest(c.Text)
+// request parses a request written in the block whose fence is on line
+// fence, naming the source line of any error.
+func (p *parse) request(text string, fence int) (wireproto.Request, error) {
+	req, err := wireproto.ParseRequest(text)
 	if err != nil {
 		var pe *wireproto.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{p.name, c.Line + pe.Line, pe.Msg}
+			return req, &Error{p.name, fence + pe.Line, pe.Msg}
 		}
-		return nil, &Error{p.name, c.Line + 1, err.Error()}
+		return req, &Error{p.name, fence + 1, err.Error()}
 	}
-	c.Request = req
-	return c, nil
+	return req, nil
+}
+
+// statusLine starts a Hurl status line: the version and a three-digit
+// status or *. Whatever follows is left to package expect, so that
+// "HTTP/1.1 200 OK" is refused for its reason phrase instead of quietly
+// becoming a line of the request's body.
+var statusLine = regexp.MustCompile(`^[ \t]*HTTP(/\S*)?[ \t]+([0-9]{3}|\*)([ \t#]|$)`)
+
+// splitExpect cuts a block's content at its first status line: the request
+// before it, without trailing blank lines, and the expectations from it on,
+// starting at the 0-based line at. Without a status line, all is request.
+func splitExpect(content string) (request, expectations string, at int) {
+	ls := strings.Split(content, "\n")
+	for i, l := range ls {
+		if !statusLine.MatchString(l) {
+			continue
+		}
+		req := ls[:i]
+		for len(req) > 0 && strings.TrimSpace(req[len(req)-1]) == "" {
+			req = req[:len(req)-1]
+		}
+		return strings.Join(req, "\n"), strings.Join(ls[i:], "\n"), i
+	}
+	return content, "", 0
 }
 
 var cellIDPattern = regexp.MustCompile(`^cell-[0-9]+$`)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"wirebook/server/expect"
 	"wirebook/server/wireproto"
 	"wirebook/web"
 )
@@ -54,7 +55,7 @@ var badLessons = []struct {
 	{
 		name: "an unknown option names the fence line",
 		src:  lines("# Title", "", "```http stream user=David", "GET /stream", "```"),
-		want: `l.md:3: unknown cell option "user=David" (known: stream, transport=wire|browser)`,
+		want: `l.md:3: unknown cell option "user=David" (known: stream, transport=wire|browser, exercise, solution)`,
 	},
 	{
 		name: "a transport other than wire or browser is refused",
@@ -117,9 +118,107 @@ var badLessons = []struct {
 		want: "l.md:5: header line without a colon: want Name: value (a body goes after a blank line)",
 	},
 	{
+		name: "a malformed expectation names its source line",
+		src: lines("# Title", "", "```http", "GET /hello", "X-A: b", "", "HTTP 200", "[Asserts]",
+			"body contains \"Hello\"", "body shines", "```"),
+		want: `l.md:10: unknown predicate "shines" (wirebook knows == != > >= < <= contains startsWith endsWith matches exists isInteger isFloat isBoolean isString isCollection isEmpty)`,
+	},
+	{
+		name: "a bad status line is the expectations' first line",
+		src:  lines("# Title", "```http", "GET /hello", "HTTP/9 200", "```"),
+		want: "l.md:4: unknown version HTTP/9: write HTTP, HTTP/1.0, HTTP/1.1, HTTP/2 or HTTP/3",
+	},
+	{
+		name: "an unsupported query is refused by name at its line",
+		src:  lines("# Title", "```http", "GET /files/hello.html", "", "HTTP 200", "", "[Asserts]", `xpath "//h1" exists`, "```"),
+		want: "l.md:8: xpath is not supported by wirebook; use body contains",
+	},
+	{
+		name: "a status line with a reason phrase is refused, not taken for a body",
+		src:  lines("# Title", "```http", "GET /hello", "", "HTTP/1.1 200 OK", "```"),
+		want: `l.md:5: unexpected "OK" after the status: Hurl's status line has no reason phrase`,
+	},
+	{
+		name: "a second status line is refused at its line",
+		src:  lines("# Title", "```http", "GET /hello", "HTTP 200", "", "HTTP 404", "```"),
+		want: "l.md:6: a second status line; the first is on line 1",
+	},
+	{
+		name: "a cell of only expectations has no request",
+		src:  lines("# Title", "```http", "HTTP 200", "```"),
+		want: "l.md:2: request cell is empty: write METHOD URL on its first line",
+	},
+	{
+		name: "a request error before the expectations names its line",
+		src:  lines("# Title", "```http", "GET /json", "oops", "HTTP 200", "```"),
+		want: "l.md:4: header line without a colon: want Name: value (a body goes after a blank line)",
+	},
+	{
+		name: "an exercise without expectations cannot be solved",
+		src:  lines("# Title", "```http", "GET /a", "```", "```http exercise", "GET /hello", "```", "```http solution", "GET /hello", "```"),
+		want: "l.md:5: an exercise needs expectations (HTTP <status>, then [Asserts]) to know when it is solved",
+	},
+	{
+		name: "exercise takes no value",
+		src:  lines("# Title", "```http exercise=yes", "GET /hello", "HTTP 200", "```"),
+		want: `l.md:2: option exercise takes no value, got "exercise=yes"`,
+	},
+	{
+		name: "an exercise at the end without a solution",
+		src:  lines("# Title", "```http exercise", "GET /hello", "HTTP 200", "```"),
+		want: "l.md:2: an exercise must be followed by a ```http solution block with the request that solves it, as the very next block (nothing between them)",
+	},
+	{
+		name: "prose between an exercise and its solution is refused",
+		src:  lines("# Title", "```http exercise", "GET /hello", "HTTP 200", "```", "", "The answer:", "", "```http solution", "GET /hello", "```"),
+		want: "l.md:2: an exercise must be followed by a ```http solution block with the request that solves it, as the very next block (nothing between them)",
+	},
+	{
+		name: "another cell right after an exercise is not its solution",
+		src:  lines("# Title", "```http exercise", "", "HTTP 200", "```", "```http", "GET /hello", "```"),
+		want: "l.md:2: an exercise must be followed by a ```http solution block with the request that solves it, as the very next block (nothing between them)",
+	},
+	{
+		name: "a stray solution solves nothing",
+		src:  lines("# Title", "```http", "GET /hello", "HTTP 200", "```", "```http solution", "GET /hello", "```"),
+		want: "l.md:6: a ```http solution block must come right after the ```http exercise cell it solves, with nothing between them",
+	},
+	{
+		name: "a second solution is stray",
+		src: lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution", "GET /hello", "```",
+			"```http solution", "GET /hello", "```"),
+		want: "l.md:9: a ```http solution block must come right after the ```http exercise cell it solves, with nothing between them",
+	},
+	{
+		name: "a solution with expectations names their line",
+		src: lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution", "GET /hello", "",
+			"HTTP 200", "```"),
+		want: "l.md:9: a solution holds only the request; its expectations belong to the exercise cell (line 2)",
+	},
+	{
+		name: "a solution that does not parse names its line",
+		src:  lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution", "", "get /hello", "```"),
+		want: `l.md:8: method "get" is not upper case; methods are case-sensitive, write GET`,
+	},
+	{
+		name: "an empty solution is refused",
+		src:  lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution", "```"),
+		want: "l.md:6: solution block is empty: write the request that solves the exercise above it",
+	},
+	{
+		name: "a solution takes no other option",
+		src:  lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution stream", "GET /stream", "```"),
+		want: `l.md:6: a solution block takes no other option, got "stream"; options belong on the exercise cell (line 2)`,
+	},
+	{
+		name: "an unclosed solution",
+		src:  lines("# Title", "```http exercise", "GET /", "HTTP 200", "```", "```http solution", "GET /hello"),
+		want: "l.md:6: solution block is never closed: add a closing ``` line",
+	},
+	{
 		name: "the first bad cell is reported even after good ones",
 		src:  lines("# Title", "```http", "GET /a", "```", "", "```http", "GET /b", "```", "", "```http nope", "GET /c", "```"),
-		want: `l.md:10: unknown cell option "nope" (known: stream, transport=wire|browser)`,
+		want: `l.md:10: unknown cell option "nope" (known: stream, transport=wire|browser, exercise, solution)`,
 	},
 }
 
@@ -379,17 +478,34 @@ func TestDefaultLessonParses(t *testing.T) {
 	if len(l.Cells) < 18 {
 		t.Errorf("default lesson has %d cells, want at least 18", len(l.Cells))
 	}
+	exercises := 0
 	for _, c := range l.Cells {
+		req := c.Request
+		if c.Exercise {
+			exercises++
+			// An exercise may start empty; its solution says where it goes.
+			if req, err = wireproto.ParseRequest(c.Solution); err != nil {
+				t.Fatalf("%s:%d: solution: %v", web.DefaultLessonName, c.Line, err)
+			}
+		}
 		// Relative targets work on whatever single address wirebook
 		// listens on; the course ports are opt-in.
-		if !strings.HasPrefix(c.Request.Target, "/") {
-			t.Errorf("%s:%d: target %q is not relative to the page", web.DefaultLessonName, c.Line, c.Request.Target)
+		if !strings.HasPrefix(req.Target, "/") {
+			t.Errorf("%s:%d: target %q is not relative to the page", web.DefaultLessonName, c.Line, req.Target)
 		}
 		// The page shows the handler beside each cell; a cell whose
 		// endpoint has no marked handler would stand alone.
-		if _, ok := web.SnippetFor(c.Request.Target); !ok {
-			t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", web.DefaultLessonName, c.Line, c.Request.Target)
+		if _, ok := web.SnippetFor(req.Target); !ok {
+			t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", web.DefaultLessonName, c.Line, req.Target)
 		}
+		// Every answer is checked, so Run all says whether the lesson
+		// works; a WebSocket's messages are not an HTTP answer to check.
+		if c.Expect.Len() == 0 && !strings.HasPrefix(req.Target, "/ws/") {
+			t.Errorf("%s:%d: %s has no expectations", web.DefaultLessonName, c.Line, req.Target)
+		}
+	}
+	if exercises < 8 {
+		t.Errorf("default lesson has %d exercises, want at least 8", exercises)
 	}
 }
 
@@ -405,6 +521,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(lines("# T", "```http", "GET /a"))
 	f.Add([]byte("# T\r\n```http\r\nGET /\r\n```\r\n"))
 	f.Add([]byte("# T\n```http\nget \xff\n```"))
+	f.Add(lines("# T", "```http exercise", "", "HTTP 200", "[Asserts]", `body contains "x"`, "```", "```http solution", "GET /a", "```"))
+	f.Add(lines("# T", "```http", "GET /a", "HTTP/1.1 *", "X: y", "[Asserts]", `jsonpath "$.a[0]" == 1`, "```", "```http solution", "GET /a", "```"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		l, err := Parse("f.md", src)
 		if err != nil {
@@ -428,9 +546,187 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("cell %d out of order", n)
 				}
 			}
+			if c := b.Cell; c != nil {
+				if (c.ExpectText == "") != (c.Expect.Len() == 0) || c.ExpectText != "" && c.ExpectLine <= c.Line {
+					t.Fatalf("cell %d: ExpectText %q at line %d (fence %d) with %d checks", n, c.ExpectText, c.ExpectLine, c.Line, c.Expect.Len())
+				}
+				if c.Exercise != (c.Solution != "") || c.Exercise && c.ExpectText == "" {
+					t.Fatalf("cell %d: exercise %v, solution %q, expectations %q", n, c.Exercise, c.Solution, c.ExpectText)
+				}
+				if !c.Exercise && c.Request.Method == "" {
+					t.Fatalf("cell %d is not an exercise and has no request: %q", n, c.Text)
+				}
+			}
 		}
 		if n != len(l.Cells) {
 			t.Fatalf("%d cells in Blocks, %d in Cells", n, len(l.Cells))
 		}
 	})
+}
+
+func TestCellsSplitAtTheStatusLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                  string
+		cell                  []string // the lines inside the fence, which opens on line 2
+		text, expect          string
+		expectLine, expectLen int
+	}{
+		{
+			name: "no status line: all request",
+			cell: []string{"GET /hello"},
+			text: "GET /hello",
+		},
+		{
+			name:       "status right after the request",
+			cell:       []string{"GET /hello", "HTTP 200"},
+			text:       "GET /hello",
+			expect:     "HTTP 200",
+			expectLine: 4, expectLen: 1,
+		},
+		{
+			name: "blank lines before the status are not the body",
+			cell: []string{"POST /json", "Content-Type: application/x-www-form-urlencoded", "", "name=David", "", "",
+				"HTTP/1.1 200", "Content-Type: application/json", "[Asserts]", `jsonpath "$.name" == "David"`},
+			text:       "POST /json\nContent-Type: application/x-www-form-urlencoded\n\nname=David",
+			expect:     "HTTP/1.1 200\nContent-Type: application/json\n[Asserts]\njsonpath \"$.name\" == \"David\"",
+			expectLine: 9, expectLen: 3,
+		},
+		{
+			name:       "any status, with a comment",
+			cell:       []string{"GET /stream", "HTTP *   # whatever comes", "[Asserts]", "duration < 60000"},
+			text:       "GET /stream",
+			expect:     "HTTP *   # whatever comes\n[Asserts]\nduration < 60000",
+			expectLine: 4, expectLen: 2,
+		},
+		{
+			name: "body lines that are not status lines stay body",
+			cell: []string{"POST /echo/", "", "HTTP is fun", "HTTP/1.1 2000", "HTTPS 200", "http 200", "HTTP 20x"},
+			text: "POST /echo/\n\nHTTP is fun\nHTTP/1.1 2000\nHTTPS 200\nhttp 200\nHTTP 20x",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := lines(append(append([]string{"# T", "```http"}, tt.cell...), "```")...)
+			l, err := Parse("l.md", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := l.Cells[0]
+			if c.Text != tt.text || c.ExpectText != tt.expect || c.ExpectLine != tt.expectLine || c.Expect.Len() != tt.expectLen {
+				t.Errorf("got Text %q, ExpectText %q at line %d with %d checks\nwant Text %q, ExpectText %q at line %d with %d checks",
+					c.Text, c.ExpectText, c.ExpectLine, c.Expect.Len(), tt.text, tt.expect, tt.expectLine, tt.expectLen)
+			}
+			if want, err := wireproto.ParseRequest(tt.text); err != nil || c.Request.String() != want.String() {
+				t.Errorf("Request = %q, want the text parsed: %q (%v)", c.Request.String(), want.String(), err)
+			}
+		})
+	}
+}
+
+func TestExpectationsAreChecked(t *testing.T) {
+	t.Parallel()
+	l, err := Parse("l.md", lines("# T", "```http", "GET /hello", "HTTP 200", "Content-Type: text/plain",
+		"[Asserts]", `body == "Hello"`, "```"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := l.Cells[0].Expect
+	ok := expect.Response{Status: 200, Header: []expect.Header{{Name: "Content-Type", Value: "text/plain"}}, Body: []byte("Hello")}
+	for _, r := range spec.Check(ok) {
+		if !r.Pass {
+			t.Errorf("%+v fails on the right answer", r)
+		}
+	}
+	bad := expect.Response{Status: 200, Header: []expect.Header{{Name: "Content-Type", Value: "text/html"}}, Body: []byte("Hello")}
+	failed := 0
+	for _, r := range spec.Check(bad) {
+		if !r.Pass {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d checks fail on a text/html answer, want 1", failed)
+	}
+}
+
+func TestExercises(t *testing.T) {
+	t.Parallel()
+	src := lines(
+		"# T", // 1
+		"```http",
+		"GET /hello",
+		"```",
+		"",
+		"Greet in French.",
+		"",
+		"```http exercise stream", // 8
+		"",
+		"HTTP 200",
+		"[Asserts]",
+		`body contains "Bonjour"`,
+		"```",
+		"```http solution", // 14
+		"GET /greeting?lang=fr",
+		"X-INE-Student: SECRET-ANSWER",
+		"```",
+		"",
+		"Then finish this one.",
+		"",
+		"```http exercise", // 21
+		"GET /greet",
+		"HTTP 404",
+		"```",
+		"```http solution",
+		"GET /notfound",
+		"```",
+		"```http", // 28
+		"GET /json",
+		"```",
+	)
+	l, err := Parse("l.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Cells) != 4 {
+		t.Fatalf("%d cells, want 4: solutions are not cells", len(l.Cells))
+	}
+	for i, want := range []struct {
+		line     int
+		exercise bool
+		text     string
+		solution string
+	}{
+		{2, false, "GET /hello", ""},
+		{8, true, "", "GET /greeting?lang=fr\nX-INE-Student: SECRET-ANSWER"},
+		{21, true, "GET /greet", "GET /notfound"},
+		{28, false, "GET /json", ""},
+	} {
+		c := l.Cells[i]
+		if c.N != i+1 || c.ID != cellID(i+1) || c.Line != want.line || c.Exercise != want.exercise || c.Text != want.text || c.Solution != want.solution {
+			t.Errorf("cell %d = N %d %s line %d exercise %v text %q solution %q\nwant N %d line %d exercise %v text %q solution %q",
+				i+1, c.N, c.ID, c.Line, c.Exercise, c.Text, c.Solution, i+1, want.line, want.exercise, want.text, want.solution)
+		}
+	}
+	if ex := l.Cells[1]; !ex.Stream || ex.Request.Method != "" || ex.Expect.Len() != 2 {
+		t.Errorf("the empty exercise: Stream %v, Request %+v, %d checks; want stream, no request, 2 checks", ex.Stream, ex.Request, ex.Expect.Len())
+	}
+	if ex := l.Cells[2]; ex.Request.Target != "/greet" {
+		t.Errorf("an exercise's request that parses is parsed: %+v", ex.Request)
+	}
+	var kinds []string
+	for _, b := range l.Blocks {
+		if b.Cell != nil {
+			kinds = append(kinds, "cell")
+			continue
+		}
+		kinds = append(kinds, "prose")
+		if strings.Contains(b.Prose, "SECRET-ANSWER") || strings.Contains(b.Prose, "/notfound") {
+			t.Errorf("a solution reached the page's prose: %q", b.Prose)
+		}
+	}
+	if got, want := strings.Join(kinds, " "), "prose cell prose cell prose cell cell"; got != want {
+		t.Errorf("blocks = %s, want %s", got, want)
+	}
 }
