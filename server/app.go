@@ -221,11 +221,9 @@ func loadGreetings(root fs.FS) ([]string, error) {
 	return greetings, nil
 }
 
-// serve listens on every address, then serves until ctx ends. Streams and
-// WebSockets watch the servers' base context, which is cancelled first on
-// shutdown so they end at once instead of holding Shutdown for their full
-// length.
-func (a *app) serve(ctx context.Context) error {
+// listen opens every listener, so their addresses are known (a port 0 is
+// given one) before serve starts; serve calls it if no one has.
+func (a *app) listen() error {
 	for i := range a.listeners {
 		l := &a.listeners[i]
 		ln, err := net.Listen("tcp", l.addr)
@@ -237,6 +235,19 @@ func (a *app) serve(ctx context.Context) error {
 		}
 		l.ln = ln
 		if err := a.relay.AllowHosts(reachedAt(ln.Addr(), net.InterfaceAddrs)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serve listens on every address, then serves until ctx ends. Streams and
+// WebSockets watch the servers' base context, which is cancelled first on
+// shutdown so they end at once instead of holding Shutdown for their full
+// length.
+func (a *app) serve(ctx context.Context) error {
+	if a.listeners[0].ln == nil {
+		if err := a.listen(); err != nil {
 			return err
 		}
 	}
