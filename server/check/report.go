@@ -10,6 +10,13 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
 // Printer writes a run as a person reads it: per lesson a line naming it;
 // per cell a line naming it and what came back, then each check as ✓ or ✗
 // (a failure with what came back and what was wanted); at the end one
@@ -68,7 +75,7 @@ func printCell(w *bufio.Writer, c Cell) {
 	case c.Skipped != "":
 		w.WriteString(" — skipped: " + c.Skipped)
 		if c.Expected > 0 {
-			w.WriteString(" (" + itoa(c.Expected) + " checks not run)")
+			w.WriteString(" (" + plural(c.Expected, "check") + " not run)")
 		}
 	case c.Status != "":
 		w.WriteString(" → " + c.Status)
