@@ -86,8 +86,13 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		return nil, err
 	}
 	// The wire transport may reach wirebook's own listeners (added once
-	// they listen, when their ports are known) and what -relay-allow names.
-	a.relay = relay.New(relay.WithAllowedHosts(cfg.relayAllow...), relay.WithLogger(a.log))
+	// they listen, when their ports are known), what -relay-allow names,
+	// and the course ports on -student-hosts.
+	a.relay = relay.New(
+		relay.WithAllowedHosts(cfg.relayAllow...),
+		relay.WithAllowedHosts(cfg.studentTargets()...),
+		relay.WithLogger(a.log),
+	)
 	a.wsStream = wsstream.New(greetings,
 		wsstream.WithCount(cfg.streamCount),
 		wsstream.WithMaxDelay(cfg.streamMaxDelay),
