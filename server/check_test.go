@@ -192,6 +192,19 @@ func freePorts(t *testing.T) string {
 	return strings.Join(ports, ",")
 }
 
+func TestCheckHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	_, errOut, code := runCheckCmd(t, "-h")
+	if code != 0 {
+		t.Errorf("check -h exits %d, want 0", code)
+	}
+	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md …]", "-course-host", "-course-ports", "-target", "-junit", "Exit status"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("check -h does not say %q:\n%s", want, errOut)
+		}
+	}
+}
+
 func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
