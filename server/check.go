@@ -27,6 +27,7 @@ type checkConfig struct {
 	junit          string
 	timeout        time.Duration
 	streamMaxDelay time.Duration
+	files, users   string   // of the in-process wirebook, as its -files and -users
 	lessons        []string // files; none means the embedded lesson
 }
 
@@ -96,6 +97,8 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkConfig, error) {
 	fs.StringVar(&cfg.junit, "junit", "", "also write the results as JUnit XML to `file`")
 	fs.DurationVar(&cfg.timeout, "timeout", relay.DefaultTimeout, "longest one exchange may take, from sending to the end of the body")
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting of the in-process wirebook")
+	fs.StringVar(&cfg.files, "files", "", "`folder` the in-process wirebook's file server serves (default: the embedded sample folder)")
+	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for the in-process wirebook's /secure (default: the course's demo user)")
 	if err := fs.Parse(args); err != nil {
 		return checkConfig{}, err
 	}
@@ -108,8 +111,8 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkConfig, error) {
 		return checkConfig{}, errors.New("-course-host and -target both say where cells go: give one")
 	case set["course-ports"] && cfg.courseHost == "":
 		return checkConfig{}, errors.New("-course-ports is the ports on -course-host: give -course-host too")
-	case set["stream-max-delay"] && (cfg.courseHost != "" || cfg.target != ""):
-		return checkConfig{}, errors.New("-stream-max-delay sets the in-process wirebook, which -course-host and -target do not start")
+	case (set["stream-max-delay"] || set["files"] || set["users"]) && (cfg.courseHost != "" || cfg.target != ""):
+		return checkConfig{}, errors.New("-stream-max-delay, -files and -users set the in-process wirebook, which -course-host and -target do not start")
 	case cfg.timeout <= 0 || cfg.timeout > relay.MaxTimeout:
 		return checkConfig{}, fmt.Errorf("-timeout %v: want more than 0 and at most %v", cfg.timeout, relay.MaxTimeout)
 	case cfg.streamMaxDelay < 0 || cfg.streamMaxDelay > time.Minute:
@@ -228,13 +231,13 @@ func checkTarget(ctx context.Context, cfg checkConfig) (check.Route, []string, f
 // -course-ports=0,0,0,0` would, its log discarded, and routes to it.
 func startInProcess(ctx context.Context, cfg checkConfig) (check.Route, []string, func(), error) {
 	scfg, err := parseFlags([]string{"-addr", "127.0.0.1:0", "-course-ports=0,0,0,0",
-		"-stream-max-delay", cfg.streamMaxDelay.String()}, io.Discard)
+		"-stream-max-delay", cfg.streamMaxDelay.String(), "-files", cfg.files, "-users", cfg.users}, io.Discard)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	a, err := newApp(scfg, io.Discard)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, errUsage{err} // -files or -users named something unreadable
 	}
 	if err := a.listen(); err != nil {
 		return nil, nil, nil, err

@@ -145,7 +145,14 @@ func TestCheckTargetAndUnreachableServers(t *testing.T) {
 	s := student.Start(t)
 	dir := t.TempDir()
 	plain := filepath.Join(dir, "plain.md")
-	if err := os.WriteFile(plain, []byte("# Plain\n\n```http\nGET /hello\n```\n\n```http\nGET http://127.0.0.1:2505/notfound\n```\n"), 0o644); err != nil {
+	if err := os.WriteFile(plain, []byte("# Plain\n\n```http\nGET /hello\n```\n\n```http\nGET http://127.0.0.1:2505/notfound\n```\n\n```http\nGET /files/mine.txt\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "site")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "mine.txt"), []byte("mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	free := freePorts(t)
@@ -158,7 +165,11 @@ func TestCheckTargetAndUnreachableServers(t *testing.T) {
 		{"-target sends every path to one server", []string{"-target", "http://127.0.0.1:" + strconv.Itoa(s.App)},
 			0, []string{"In [1] GET /hello → 200 OK\n", "In [2] GET http://127.0.0.1:2505/notfound → 404 Not Found\n", "\n0 passed, 0 failed\n"}},
 		{"a cell that cannot be sent fails with the reason", []string{"-course-host", "127.0.0.1", "-course-ports", free},
-			1, []string{"In [1] GET /hello\n  ✗ not sent: connection refused: nothing is listening on 127.0.0.1:", "\n0 passed, 2 failed\n"}},
+			1, []string{"In [1] GET /hello\n  ✗ not sent: connection refused: nothing is listening on 127.0.0.1:", "\n0 passed, 3 failed\n"}},
+		{"in-process by default, a course port's cell to the port standing for it", nil,
+			0, []string{"In [1] GET /hello → 200 OK\n", "In [2] GET http://127.0.0.1:2505/notfound → 404 Not Found\n", "In [3] GET /files/mine.txt → 404 Not Found\n"}},
+		{"-files is the in-process file server's folder", []string{"-files", folder},
+			0, []string{"In [3] GET /files/mine.txt → 200 OK\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,6 +235,8 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 		{"a host that is not one", []string{"-course-host", "127.1"}, `-course-host "127.1"`},
 		{"a target that is not a URL", []string{"-target", "127.0.0.1:8000"}, "-target: want an http:// or https:// base URL"},
 		{"a lesson that does not parse", []string{bad}, bad + ":5: "},
+		{"a files folder that is not there", []string{"-files", filepath.Join(dir, "nowhere")}, "-files: "},
+		{"-files with -target", []string{"-target", "http://127.0.0.1:8000", "-files", dir}, "set the in-process wirebook"},
 		{"a lesson that is not there", []string{filepath.Join(dir, "missing.md")}, "missing.md: no such file"},
 	}
 	for _, tt := range tests {
