@@ -138,7 +138,7 @@ func (c *Checker) cell(ctx context.Context, lc *lesson.Cell) Cell {
 		case wireproto.FrameCheck:
 			out.Checks = fr.Checks
 		case wireproto.FrameEnd:
-			out.Time = fr.Total
+			out.Time = time.Duration(fr.Total)
 		case wireproto.FrameError:
 			out.Error = fr.Message
 		}

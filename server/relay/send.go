@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"wirebook/server/expect"
 	"wirebook/server/wireproto"
@@ -115,7 +116,7 @@ func (a *answer) chunk(data []byte) {
 // check checks the expectations against the answer that end closes.
 func (a *answer) check(end *wireproto.Frame) *wireproto.Frame {
 	a.resp.Truncated = end.Truncated
-	a.resp.Duration = end.Total
+	a.resp.Duration = time.Duration(end.Total)
 	results := a.spec.Check(a.resp)
 	f := &wireproto.Frame{Type: wireproto.FrameCheck, ID: end.ID, Checks: make([]wireproto.CheckResult, len(results))}
 	for i, res := range results {
