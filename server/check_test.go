@@ -252,3 +252,64 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 		})
 	}
 }
+
+// The issue's closing demonstration: the embedded lesson, checked against
+// the wrong student server, lists its four faults and nothing else.
+func TestEmbeddedLessonFindsOnlyTheStudentServersFaults(t *testing.T) {
+	t.Parallel()
+	l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := 0
+	for _, c := range l.Cells {
+		checks += c.Expect.Len()
+	}
+	if checks == 0 {
+		t.Skip("the embedded lesson carries no expectations in this tree")
+	}
+	s := student.Start(t)
+	out, errOut, code := runCheckCmd(t, "-course-host", s.Host, "-course-ports", s.Ports())
+	if code != 1 {
+		t.Errorf("exit status %d, want 1 (stderr %q)", code, errOut)
+	}
+	faults := map[string]int{}
+	var cell string
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "In [") {
+			cell = line
+		}
+		what, failed := strings.CutPrefix(line, "  ✗ ")
+		if !failed {
+			continue
+		}
+		gotWant := ""
+		if i+1 < len(lines) {
+			gotWant = lines[i+1]
+		}
+		switch {
+		case strings.Contains(what, "X-INE-Course"):
+			faults["forgets X-INE-Course"]++
+		case strings.Contains(cell, "GET /hello ") && strings.Contains(what, "Content-Type") && strings.Contains(gotWant, "text/html"):
+			faults["labels /hello text/html"]++
+		case strings.Contains(cell, "GET /greeting?") && strings.Contains(gotWant, "got: 500 "):
+			faults["500 for an unknown language"]++
+		case strings.Contains(cell, "GET /greeting?lang=") && !strings.Contains(cell, "lang=en") && strings.Contains(gotWant, `got: "Hello `):
+			faults["ignores lang"]++
+		default:
+			t.Errorf("a failure that is none of the student server's faults:\n%s\n%s\n%s", cell, line, gotWant)
+		}
+	}
+	for _, f := range []string{"forgets X-INE-Course", "labels /hello text/html", "500 for an unknown language", "ignores lang"} {
+		if faults[f] == 0 {
+			t.Errorf("check did not find the fault %q", f)
+		}
+	}
+	if _, failed := totals(t, out); failed != strings.Count(out, "  ✗ ") {
+		t.Errorf("%d failed in the closing line, %d ✗ in the report", failed, strings.Count(out, "  ✗ "))
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+}

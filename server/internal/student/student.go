@@ -13,14 +13,18 @@ package student
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
-	"testing/fstest"
+
+	"wirebook/web"
 )
 
 // Server is the four listeners, on Host.
@@ -47,7 +51,7 @@ func Start(tb testing.TB) *Server {
 	return &Server{
 		Host:  "127.0.0.1",
 		Auth:  port(http.HandlerFunc(secure)),
-		Files: port(http.FileServerFS(files)),
+		Files: port(files()),
 		Echo:  port(http.HandlerFunc(echo)),
 		App:   port(app()),
 	}
@@ -58,27 +62,50 @@ const Password = "4bYaDZCFsTY4"
 
 func secure(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/secure" {
-		http.NotFound(w, r)
+		notFound(w)
 		return
 	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	user, pass, ok := r.BasicAuth()
 	if !ok || user != "David" || pass != Password {
-		w.Header().Set("WWW-Authenticate", `Basic realm="Login Required"`)
-		http.Error(w, "Could not verify your login", http.StatusUnauthorized)
+		w.Header().Set("WWW-Authenticate", `Basic realm="Authentication Required"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, "Unauthorized Access")
 		return
 	}
-	io.WriteString(w, "Hello "+user)
+	io.WriteString(w, "Hello, "+user+"!")
 }
 
-var files = fstest.MapFS{
-	"greetings.txt": {Data: []byte("Hello\nBonjour\nNǐn hǎo\n")},
-	"hello.html":    {Data: []byte("<!DOCTYPE html><title>Hello</title><h1>Hello</h1>\n")},
+// files is python -m http.server run in the course's folder: the same
+// sample files wirebook serves, and its own HTML error page.
+func files() http.Handler {
+	root := web.Sample()
+	fileServer := http.FileServerFS(root)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.Trim(r.URL.Path, "/")
+		if name == "" {
+			name = "."
+		}
+		if _, err := fs.Stat(root, name); err != nil {
+			notFound(w)
+			return
+		}
+		fileServer.ServeHTTP(w, r)
+	})
 }
 
-// echo is http.server's handler of the course, without X-INE-Course.
+// notFound is http.server's error page.
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html;charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	io.WriteString(w, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n<body>\n<h1>Error response</h1>\n<p>Error code: 404</p>\n<p>Message: File not found.</p>\n</body>\n</html>\n")
+}
+
+// echo is the course's http.server handler, without X-INE-Course.
 func echo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html")
-	fmt.Fprintf(w, "%s %s %s\nHost: %s\n", r.Method, r.RequestURI, r.Proto, r.Host)
+	fmt.Fprintf(w, "<html><body><h3>Request details:</h3>\n<p>You accessed path: %s</p>\n<pre>%s %s %s\nHost: %s\n",
+		html.EscapeString(r.URL.Path), r.Method, html.EscapeString(r.RequestURI), r.Proto, html.EscapeString(r.Host))
 	names := make([]string, 0, len(r.Header))
 	for name := range r.Header {
 		names = append(names, name)
@@ -86,9 +113,10 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(names)
 	for _, name := range names {
 		for _, v := range r.Header[name] {
-			fmt.Fprintf(w, "%s: %s\n", name, v)
+			fmt.Fprintf(w, "%s: %s\n", name, html.EscapeString(v))
 		}
 	}
+	io.WriteString(w, "</pre></body></html>\n")
 }
 
 var greetings = map[string]string{"en": "Hello", "fr": "Bonjour", "zh": "Nǐn hǎo"}
@@ -120,11 +148,13 @@ func app() http.Handler {
 		http.Redirect(w, r, "http://kdm.training", http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("GET /notfound", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "Not Found", http.StatusNotFound)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<h1>Not Found</h1><p>The requested URL was not found on the server.</p>")
 	})
 	mux.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
-		out := map[string]string{"Server": "student"}
+		out := map[string]string{"Server": "Test Server"}
 		for k, vs := range r.Form {
 			out[k] = vs[0]
 		}
