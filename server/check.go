@@ -31,9 +31,6 @@ type checkConfig struct {
 	lessons        []string // files; none means the embedded lesson
 }
 
-// errChecksFailed makes `wirebook check` exit 1; the report has said which.
-var errChecksFailed = errors.New("check: some checks failed")
-
 // runCheck is `wirebook check [flags] [LESSON.md …]`: every cell of the
 // lessons, sent through a relay to where the flags say, each expectation
 // reported; an error if any failed.
@@ -68,7 +65,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		report.Lesson(l.name, l.Title)
 		suites = append(suites, checker.Lesson(ctx, l.name, l.Lesson, report.Cell))
 	}
-	_, failed, err := report.Close()
+	passed, failed, err := report.Close()
 	if err != nil {
 		return err
 	}
@@ -81,7 +78,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return ctx.Err()
 	}
 	if failed > 0 {
-		return errChecksFailed
+		// Exit status 1; the report above has said which and why.
+		return fmt.Errorf("check: %d of %d checks failed", failed, passed+failed)
 	}
 	return nil
 }
