@@ -88,9 +88,11 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		return nil, err
 	}
 	// The wire transport may reach wirebook's own listeners (added once
-	// they listen, when their ports are known) and what -relay-allow names.
+	// they listen, when their ports are known), what -relay-allow names,
+	// and the course ports on -student-hosts.
 	a.relay = relay.New(
 		relay.WithAllowedHosts(cfg.relayAllow...),
+		relay.WithAllowedHosts(cfg.studentTargets()...),
 		relay.WithLogger(a.log),
 		relay.WithMaxConns(cfg.maxRelays),
 		relay.WithIdleTimeout(cfg.relayIdle),
@@ -205,11 +207,9 @@ func (a *app) newListeners() ([]listener, error) {
 	), nil
 }
 
-// serve listens on every address, then serves until ctx ends. Streams and
-// WebSockets watch the servers' base context, which is cancelled first on
-// shutdown so they end at once instead of holding Shutdown for their full
-// length.
-func (a *app) serve(ctx context.Context) error {
+// listen opens every listener, so their addresses are known (a port 0 is
+// given one) before serve starts; serve calls it if no one has.
+func (a *app) listen() error {
 	for i := range a.listeners {
 		l := &a.listeners[i]
 		ln, err := net.Listen("tcp", l.addr)
@@ -224,9 +224,41 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	return nil
+}
 
+// serve listens on every address, then serves until ctx ends. Streams and
+// WebSockets watch the servers' base context, which is cancelled first on
+// shutdown so they end at once instead of holding Shutdown for their full
+// length.
+func (a *app) serve(ctx context.Context) error {
+	if a.listeners[0].ln == nil {
+		if err := a.listen(); err != nil {
+			return err
+		}
+	}
 	base, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStreams()
+	servers, errc := a.startServers(base)
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	stopAt := time.Now()
+	cancelStreams()
+	a.shutdown(servers)
+	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// startServers serves every listener and logs the start line, which names
+// each address (tests and tools read it to find the ports).
+func (a *app) startServers(base context.Context) ([]*http.Server, <-chan error) {
 	servers := make([]*http.Server, len(a.listeners))
 	errc := make(chan error, len(a.listeners))
 	attrs := []any{"url", "http://" + a.listeners[0].ln.Addr().String() + "/"}
@@ -246,21 +278,19 @@ func (a *app) serve(ctx context.Context) error {
 		}
 	}
 	a.log.Info("wirebook started", attrs...)
+	return servers, errc
+}
 
-	var err error
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
-	}
-	stopAt := time.Now()
-	cancelStreams()
+// shutdown stops every server within shutdownGrace, cutting connections
+// that would not go idle in time.
+func (a *app) shutdown(servers []*http.Server) {
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, srv := range servers {
 		wg.Go(func() {
 			if serr := srv.Shutdown(shutCtx); serr != nil {
-				srv.Close() // a connection would not go idle in time; cut it
+				srv.Close()
 			}
 		})
 	}
@@ -271,11 +301,6 @@ func (a *app) serve(ctx context.Context) error {
 	// stop line.
 	a.relay.Wait()
 	a.waitHandlers(shutCtx)
-	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
 }
 
 // waitHandlers waits for every handler to return, or for ctx to end; a

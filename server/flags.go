@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -26,6 +28,7 @@ type config struct {
 	streamCount    int
 	streamMaxDelay time.Duration
 	relayAllow     []string
+	studentHosts   []string // hosts whose course ports the relay may reach
 	hosts          []string
 	passwordChecks int
 	passwordWait   time.Duration
@@ -93,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting")
 	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) the wire transport may reach (default: wirebook's own listeners only)")
+	studentHosts := fs.String("student-hosts", "", "comma-separated `hosts` (IP addresses, or localhost) where students run the course's servers: the wire transport may also reach the course ports there, for the page's \"send to: your servers\"")
 	hosts := fs.String("hosts", "", "comma-separated host `names` students use to reach this machine, besides localhost and its IP addresses (e.g. teacher.local); other Host headers get 421, which stops DNS rebinding")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body, in `bytes`, /json accepts (413 past it)")
 	fs.IntVar(&cfg.passwordChecks, "password-checks", 0, "/secure password checks (bcrypt) that may run at once; 0 is one less than the CPUs, so a flood of logins leaves a core to everything else")
@@ -109,6 +113,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var err error
 	if cfg.relayAllow, err = relay.ParseHosts(*relayAllow); err != nil {
 		return config{}, fmt.Errorf("-relay-allow: %w", err)
+	}
+	if cfg.studentHosts, err = parseStudentHosts(*studentHosts); err != nil {
+		return config{}, fmt.Errorf("-student-hosts: %w", err)
 	}
 	if cfg.trustProxy, err = proxy.ParseTrusted(*trustProxy); err != nil {
 		return config{}, fmt.Errorf("-trust-proxy: %w", err)
@@ -142,6 +149,7 @@ func usage(fs *flag.FlagSet) {
 
 Usage:
   wirebook [flags]
+  wirebook check [flags] [LESSON.md …]   run every cell and check its expectations (see wirebook check -h)
 
 Then open http://127.0.0.1:2500/ (or the -addr you gave).
 
@@ -157,6 +165,36 @@ Examples:
   # Your own lesson and folder of files, with the course's ports for its notebook
   wirebook -lesson lessons/http.md -files lessons/site -course-ports
 `)
+}
+
+// parseStudentHosts reads -student-hosts: bare hosts, each checked as the
+// relay will read it with a course port.
+func parseStudentHosts(list string) ([]string, error) {
+	hosts := splitList(list)
+	for _, h := range hosts {
+		if _, _, err := net.SplitHostPort(h); err == nil {
+			return nil, fmt.Errorf("%q: give the host alone; the course's ports are added", h)
+		}
+		if _, err := relay.ParseHosts(net.JoinHostPort(strings.Trim(h, "[]"), "1")); err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a host name", h)
+		}
+	}
+	return hosts, nil
+}
+
+// studentTargets is every host:port the relay may reach for -student-hosts:
+// the course ports on each host, as -course-ports gives them, or the
+// course's own for a port it leaves to the system (0).
+func (c config) studentTargets() []string {
+	ports := []int{c.coursePorts.auth, c.coursePorts.files, c.coursePorts.echo, c.coursePorts.app}
+	course := []int{defaultCoursePorts.auth, defaultCoursePorts.files, defaultCoursePorts.echo, defaultCoursePorts.app}
+	var out []string
+	for _, h := range c.studentHosts {
+		for i, p := range ports {
+			out = append(out, net.JoinHostPort(strings.Trim(h, "[]"), strconv.Itoa(cmp.Or(p, course[i]))))
+		}
+	}
+	return out
 }
 
 // splitList splits a comma-separated flag value, dropping blanks.

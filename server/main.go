@@ -19,8 +19,9 @@ func main() {
 	os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
 
-// errUsage marks a mistake in the command line, which exits 2 as the flag
-// package's own errors do; -h is flag.ErrHelp, which exits 0.
+// errUsage marks a mistake in the command line or in the lesson it names,
+// which exits 2 as the flag package's own errors do; -h is flag.ErrHelp,
+// which exits 0.
 type errUsage struct{ error }
 
 // exitCode is 0 for success and for -h, 2 for a mistake in the command
@@ -42,6 +43,9 @@ func exitCode(err error, stderr io.Writer) int {
 // run is the whole program, so tests can start it in-process and stop it
 // by cancelling ctx.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "check" {
+		return runCheck(ctx, args[1:], stdout, stderr)
+	}
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err

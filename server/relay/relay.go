@@ -8,8 +8,10 @@
 //
 // The protocol is wireproto.Frame, one per binary message. The client sends
 // FrameSend (with an ID it picks) and FrameCancel; the server answers each
-// send with FrameHead, zero or more FrameChunk and FrameEnd, or with a
-// FrameError at any point, after which that ID is free again.
+// send with FrameHead, zero or more FrameChunk, a FrameCheck if the send
+// carried expectations, and FrameEnd, or with a FrameError at any point,
+// after which that ID is free again. Relay.Send makes one exchange and is
+// also what `wirebook check` calls, so there is one sender.
 //
 // Bad input is answered in one of two ways. A request the relay will not or
 // cannot make (a refused target, too many in flight, a dead server) is a
@@ -240,8 +242,9 @@ func (s *session) read() (websocket.StatusCode, string) {
 	}
 }
 
-// start checks f and starts its relay, or answers it with an error frame.
-// It returns false only if f's ID is already in flight.
+// start starts f's relay, or answers it with an error frame when the page
+// has too many in flight. It returns false only if f's ID is already in
+// flight.
 func (s *session) start(f *wireproto.Frame) bool {
 	s.mu.Lock()
 	_, busy := s.running[f.ID]
@@ -250,19 +253,8 @@ func (s *session) start(f *wireproto.Frame) bool {
 	if busy {
 		return false
 	}
-	t, err := s.r.policy.Load().check(f.URL)
-	if err != nil {
-		s.fail(f.ID, err.Error())
-		return true
-	}
 	if n >= s.r.maxPerConn {
 		s.fail(f.ID, "too many requests in flight: a page may run "+strconv.Itoa(s.r.maxPerConn)+" at once; wait for one to finish")
-		return true
-	}
-	select {
-	case s.r.slots <- struct{}{}:
-	default:
-		s.fail(f.ID, "too many requests in flight: the server is relaying "+strconv.Itoa(s.r.maxTotal)+" already; try again shortly")
 		return true
 	}
 
@@ -271,25 +263,30 @@ func (s *session) start(f *wireproto.Frame) bool {
 	s.running[f.ID] = cancel
 	s.mu.Unlock()
 	s.wg.Add(1)
-	s.r.wg.Add(1)
 	go func() {
-		defer s.r.wg.Done()
 		defer s.wg.Done()
-		ctx, stop := context.WithTimeoutCause(ctx, s.r.timeout, errTimeout)
-		last := s.r.roundTrip(ctx, f.ID, f.Request, t, s.send)
-		stop()
-		// The ID is free before the last frame goes out, so the page may
-		// reuse it the moment it reads that frame.
-		s.mu.Lock()
-		delete(s.running, f.ID)
-		s.mu.Unlock()
-		cancel(nil)
-		<-s.r.slots
-		if last == nil || s.ctx.Err() != nil {
-			return // no one to tell
+		defer cancel(nil)
+		freed := false
+		free := func() {
+			s.mu.Lock()
+			delete(s.running, f.ID)
+			s.mu.Unlock()
+			freed = true
 		}
-		s.r.log.Debug("relay: done", "id", f.ID, "target", t.String(), "end", last.Type, "message", last.Message)
-		s.send(last)
+		s.r.Send(ctx, *f, func(out *wireproto.Frame) error {
+			if out.Type == wireproto.FrameEnd || out.Type == wireproto.FrameError {
+				// The ID is free before the last frame goes out, so the
+				// page may reuse it the moment it reads that frame.
+				free()
+			}
+			if s.ctx.Err() != nil {
+				return s.ctx.Err() // no one to tell
+			}
+			return s.send(out)
+		})
+		if !freed { // the page left before the last frame
+			free()
+		}
 	}()
 	return true
 }

@@ -29,9 +29,10 @@ const chunkSize = 32<<10 - 32
 var readBufs = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 // roundTrip makes the request and sends its head and body chunks as they
-// come. It returns the frame that ends the relay (End or Error), or nil if
-// the page can no longer be written to.
-func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request, t target, send func(*wireproto.Frame) error) *wireproto.Frame {
+// come, keeping a copy in ans if it is not nil. It returns the frame that
+// ends the relay (End or Error), or nil if the page can no longer be
+// written to.
+func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request, t target, send func(*wireproto.Frame) error, ans *answer) *wireproto.Frame {
 	fail := func(msg string) *wireproto.Frame {
 		return &wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg}
 	}
@@ -58,6 +59,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 	}
 	defer resp.Body.Close()
 	head := headFrame(id, resp, slot.bytes())
+	ans.head(&head)
 	if send(&head) != nil {
 		return nil
 	}
@@ -76,6 +78,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 				data, truncated = data[:rest], true
 			}
 			if len(data) > 0 {
+				ans.chunk(data)
 				if send(&wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: data, At: at}) != nil {
 					return nil
 				}

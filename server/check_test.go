@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"wirebook/server/internal/student"
+	"wirebook/server/lesson"
+	"wirebook/web"
+)
+
+// runCheckCmd runs `wirebook check args…` as a user does and returns its
+// output and exit status.
+func runCheckCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), append([]string{"check"}, args...), &out, &errOut)
+	code = exitCode(err, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+var closingLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed\n\z`)
+
+// totals reads the closing line of a report.
+func totals(t *testing.T, out string) (passed, failed int) {
+	t.Helper()
+	m := closingLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the report does not end with N passed, N failed:\n%s", out)
+	}
+	passed, _ = strconv.Atoi(m[1])
+	failed, _ = strconv.Atoi(m[2])
+	return passed, failed
+}
+
+func TestCheckFindsTheWrongStudentServersFaults(t *testing.T) {
+	t.Parallel()
+	s := student.Start(t)
+	out, errOut, code := runCheckCmd(t, "-course-host", s.Host, "-course-ports", s.Ports(), "testdata/student-lesson.md")
+	if code != 1 {
+		t.Errorf("exit status %d, want 1 (stderr %q)", code, errOut)
+	}
+	// Every failure, with what came back and what was wanted: the four
+	// faults and nothing else.
+	wantFailures := []string{
+		"  ✗ header \"X-INE-Course\" == \"HTTP using Python\"\n      got: no X-INE-Course header  want: == \"HTTP using Python\"\n",
+		"  ✗ header \"Content-Type\" contains \"text/plain\"\n      got: \"text/html; charset=utf-8\"  want: contains \"text/plain\"\n",
+		"  ✗ body contains \"Bonjour Ana!\"\n      got: \"Hello Ana!\"  want: contains \"Bonjour Ana!\"\n",
+		"  ✗ header \"X-INE-Course\" exists\n      got: no X-INE-Course header  want: exists\n",
+		"In [6] GET /greeting?lang=tlh → 500 Internal Server Error\n  ✗ HTTP 400\n      got: 500  want: 400\n",
+		"In [13] GET /greeting?lang=zh (exercise, the lesson's solution) → 200 OK\n  ✓ HTTP 200\n  ✗ body contains \"Nǐn hǎo\"\n      got: \"Hello Ana!\"  want: contains \"Nǐn hǎo\"\n",
+	}
+	for _, want := range wantFailures {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say\n%s", want)
+		}
+	}
+	if n := strings.Count(out, "  ✗ "); n != len(wantFailures) {
+		t.Errorf("%d failures reported, want %d", n, len(wantFailures))
+	}
+	for _, want := range []string{
+		"In [1] GET /files/greetings.txt → 200 OK\n  ✓ HTTP 200\n",
+		"In [8] GET /notfound → 404 Not Found\nIn [9]",
+		"In [12] GET /ws/stream — skipped: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	if passed, failed := totals(t, out); passed != 19 || failed != 6 {
+		t.Errorf("%d passed, %d failed; want 19 passed, 6 failed", passed, failed)
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+}
+
+func TestEmbeddedLessonPassesCheck(t *testing.T) {
+	t.Parallel()
+	l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every check of every cell runs, but those of WebSocket cells, which
+	// the page opens in the browser and check skips.
+	want := 0
+	for _, c := range l.Cells {
+		if !strings.HasPrefix(c.Request.Target, "/ws/") {
+			want += c.Expect.Len()
+		}
+	}
+	junit := filepath.Join(t.TempDir(), "results.xml")
+	out, errOut, code := runCheckCmd(t, "-stream-max-delay", "1ms", "-junit", junit)
+	if code != 0 {
+		t.Errorf("exit status %d, want 0 (stderr %q)\n%s", code, errOut, out)
+	}
+	if passed, failed := totals(t, out); passed != want || failed != 0 {
+		t.Errorf("%d passed, %d failed; want %d passed (every expectation of the lesson), 0 failed\n%s", passed, failed, want, out)
+	}
+
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Tests int    `xml:"tests,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("-junit wrote XML that does not parse: %v", err)
+	}
+	if len(doc.Suites) != 1 || doc.Suites[0].Name != web.DefaultLessonName || len(doc.Suites[0].Cases) != len(l.Cells) {
+		t.Errorf("JUnit = %+v, want one suite %s with %d cases", doc.Suites, web.DefaultLessonName, len(l.Cells))
+	} else if got := doc.Suites[0].Cases[8].Name; got != "In [9] GET /hello" {
+		t.Errorf("case 9 = %q, want In [9] GET /hello", got)
+	}
+}
+
+func TestCheckTargetAndUnreachableServers(t *testing.T) {
+	t.Parallel()
+	s := student.Start(t)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.md")
+	if err := os.WriteFile(plain, []byte("# Plain\n\n```http\nGET /hello\n```\n\n```http\nGET http://127.0.0.1:2505/notfound\n```\n\n```http\nGET /files/mine.txt\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "site")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "mine.txt"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	free := freePorts(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"-target sends every path to one server", []string{"-target", "http://127.0.0.1:" + strconv.Itoa(s.App)},
+			0, []string{"In [1] GET /hello → 200 OK\n", "In [2] GET http://127.0.0.1:2505/notfound → 404 Not Found\n", "\n0 passed, 0 failed\n"}},
+		{"a cell that cannot be sent fails with the reason", []string{"-course-host", "127.0.0.1", "-course-ports", free},
+			1, []string{"In [1] GET /hello\n  ✗ not sent: connection refused: nothing is listening on 127.0.0.1:", "\n0 passed, 3 failed\n"}},
+		{"in-process by default, a course port's cell to the port standing for it", nil,
+			0, []string{"In [1] GET /hello → 200 OK\n", "In [2] GET http://127.0.0.1:2505/notfound → 404 Not Found\n", "In [3] GET /files/mine.txt → 404 Not Found\n"}},
+		{"-files is the in-process file server's folder", []string{"-files", folder},
+			0, []string{"In [3] GET /files/mine.txt → 200 OK\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := runCheckCmd(t, append(tt.args, plain)...)
+			if code != tt.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", code, tt.code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the report does not say %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// freePorts is four ports nothing listens on, as -course-ports takes them.
+func freePorts(t *testing.T) string {
+	t.Helper()
+	var ports []string
+	for range 4 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		ln.Close()
+		ports = append(ports, port)
+	}
+	return strings.Join(ports, ",")
+}
+
+func TestCheckHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	_, errOut, code := runCheckCmd(t, "-h")
+	if code != 0 {
+		t.Errorf("check -h exits %d, want 0", code)
+	}
+	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md …]", "-course-host", "-course-ports", "-target", "-junit", "Exit status"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("check -h does not say %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.md")
+	if err := os.WriteFile(bad, []byte("# Bad\n\n```http\nGET /hello\nNot a header\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"an unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus"},
+		{"two targets", []string{"-course-host", "127.0.0.1", "-target", "http://127.0.0.1:8000"}, "give one"},
+		{"ports without a host", []string{"-course-ports", "1,2,3,4"}, "give -course-host too"},
+		{"three ports", []string{"-course-host", "127.0.0.1", "-course-ports", "1,2,3"}, "-course-ports: want four ports"},
+		{"a host that is not one", []string{"-course-host", "127.1"}, `-course-host "127.1"`},
+		{"a target that is not a URL", []string{"-target", "127.0.0.1:8000"}, "-target: want an http:// or https:// base URL"},
+		{"a lesson that does not parse", []string{bad}, bad + ":5: "},
+		{"a files folder that is not there", []string{"-files", filepath.Join(dir, "nowhere")}, "-files: "},
+		{"-files with -target", []string{"-target", "http://127.0.0.1:8000", "-files", dir}, "set the in-process wirebook"},
+		{"a lesson that is not there", []string{filepath.Join(dir, "missing.md")}, "missing.md: no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, errOut, code := runCheckCmd(t, tt.args...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2", code)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr %q does not say %q", errOut, tt.want)
+			}
+		})
+	}
+}
+
+// The issue's closing demonstration: the embedded lesson, checked against
+// the wrong student server, lists its four faults and nothing else.
+func TestEmbeddedLessonFindsOnlyTheStudentServersFaults(t *testing.T) {
+	t.Parallel()
+	l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := 0
+	for _, c := range l.Cells {
+		checks += c.Expect.Len()
+	}
+	if checks == 0 {
+		t.Fatal("the embedded lesson carries no expectations")
+	}
+	s := student.Start(t)
+	out, errOut, code := runCheckCmd(t, "-course-host", s.Host, "-course-ports", s.Ports())
+	if code != 1 {
+		t.Errorf("exit status %d, want 1 (stderr %q)", code, errOut)
+	}
+	faults := map[string]int{}
+	var cell string
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "In [") {
+			cell = line
+		}
+		what, failed := strings.CutPrefix(line, "  ✗ ")
+		if !failed {
+			continue
+		}
+		gotWant := ""
+		if i+1 < len(lines) {
+			gotWant = lines[i+1]
+		}
+		switch {
+		case strings.Contains(what, "X-INE-Course"):
+			faults["forgets X-INE-Course"]++
+		case strings.Contains(cell, "GET /hello ") && strings.Contains(what, "Content-Type") && strings.Contains(gotWant, "text/html"):
+			faults["labels /hello text/html"]++
+		case strings.Contains(cell, "GET /greeting?") && strings.Contains(gotWant, "got: 500 "):
+			faults["500 for an unknown language"]++
+		case strings.Contains(cell, "GET /greeting?lang=") && !strings.Contains(cell, "lang=en") && strings.Contains(gotWant, `got: "Hello `):
+			faults["ignores lang"]++
+		default:
+			t.Errorf("a failure that is none of the student server's faults:\n%s\n%s\n%s", cell, line, gotWant)
+		}
+	}
+	for _, f := range []string{"forgets X-INE-Course", "labels /hello text/html", "500 for an unknown language", "ignores lang"} {
+		if faults[f] == 0 {
+			t.Errorf("check did not find the fault %q", f)
+		}
+	}
+	if _, failed := totals(t, out); failed != strings.Count(out, "  ✗ ") {
+		t.Errorf("%d failed in the closing line, %d ✗ in the report", failed, strings.Count(out, "  ✗ "))
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+}
