@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,7 @@ type config struct {
 	snippets func(path string) (web.Snippet, bool)
 	assetURL func(name string) string
 	mounts   map[int]string // course port → path prefix on the main address
+	students []string       // hosts the "send to" switch offers (-student-hosts)
 }
 
 // Option configures New.
@@ -93,6 +95,16 @@ func WithAssetURL(f func(name string) string) Option { return func(c *config) { 
 // notebook did, is shown beside the code that answers it. The default is
 // the course's own ports, 2503 and 2504.
 func WithCoursePorts(mounts map[int]string) Option { return func(c *config) { c.mounts = mounts } }
+
+// WithStudentHosts lists the hosts, besides wirebook itself, that the
+// page's "send to" switch offers: a student running the course's servers on
+// one of them sends the wire cells to its course ports, and the checks run
+// against their own code. The relay must allow the same hosts
+// (-student-hosts sets both). The default is none: the switch shows only
+// wirebook, disabled.
+func WithStudentHosts(hosts []string) Option {
+	return func(c *config) { c.students = slices.Clone(hosts) }
+}
 
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
@@ -196,7 +208,8 @@ func compress(b []byte) (br, gz []byte, err error) {
 // view turns the parsed lesson into what the template shows.
 func view(l *lesson.Lesson, c config) templates.LessonView {
 	v := templates.LessonView{
-		Title: l.Title,
+		Title:        l.Title,
+		StudentHosts: c.students,
 		Assets: templates.LessonAssets{
 			CSS:      c.assetURL(cssFile),
 			WasmExec: c.assetURL(wasmExecFile),
@@ -220,8 +233,12 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Text:      cell.Text,
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
+			Expect:    cell.ExpectText,
+			Checks:    cell.Expect.Len(),
+			Exercise:  cell.Exercise,
 			Socket:    strings.HasPrefix(routePath(cell.Request.Target, c.mounts), "/ws/"),
 		}
+		v.Checks += cv.Checks
 		if s, ok := c.snippets(routePath(cell.Request.Target, c.mounts)); ok && !shown[s.Route] {
 			shown[s.Route] = true
 			cv.Snippet = &s
