@@ -1,0 +1,41 @@
+package render
+
+import "testing"
+
+func TestStudentURL(t *testing.T) {
+	t.Parallel()
+	const page = "http://127.0.0.1:2500"
+	rows := []struct {
+		name, url, host, want string
+	}{
+		{"/secure goes to the auth port", page + "/secure", "10.0.0.7", "http://10.0.0.7:2502/secure"},
+		{"/files/… goes to the file server without /files", page + "/files/greetings.txt", "10.0.0.7", "http://10.0.0.7:2503/greetings.txt"},
+		{"the listing /files/ is the file server's root", page + "/files/", "10.0.0.7", "http://10.0.0.7:2503/"},
+		{"/files alone is the root too", page + "/files", "10.0.0.7", "http://10.0.0.7:2503/"},
+		{"/echo/… goes to the echo without /echo", page + "/echo/some-file.txt?a=1", "10.0.0.7", "http://10.0.0.7:2504/some-file.txt?a=1"},
+		{"the rest goes to the app, query kept", page + "/greeting?lang=fr", "ana.local", "http://ana.local:2505/greeting?lang=fr"},
+		{"a path that only starts like a prefix is the app's", page + "/filesystem", "ana.local", "http://ana.local:2505/filesystem"},
+		{"/ws/… stays with wirebook", page + "/ws/stream", "ana.local", page + "/ws/stream"},
+		{"a cell naming a course port keeps it", "http://127.0.0.1:2503/greetings.txt", "ana.local", "http://ana.local:2503/greetings.txt"},
+		{"a cell naming the auth port keeps it", "http://localhost:2502/secure", "ana.local", "http://ana.local:2502/secure"},
+		{"another host and port is left alone", "http://example.com:8080/x", "ana.local", "http://example.com:8080/x"},
+		{"a host without a port is left alone", "http://kdm.training/", "ana.local", "http://kdm.training/"},
+		{"an IPv6 student host is bracketed", page + "/hello", "::1", "http://[::1]:2505/hello"},
+		{"no host chosen changes nothing", page + "/hello", "", page + "/hello"},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			if got := StudentURL(row.url, page, row.host); got != row.want {
+				t.Errorf("StudentURL(%q, %q) = %q, want %q", row.url, row.host, got, row.want)
+			}
+		})
+	}
+}
+
+func TestStudentURLMatchesThePageOriginWithoutRegardToCase(t *testing.T) {
+	t.Parallel()
+	if got := StudentURL("http://LOCALHOST:2500/hello", "http://localhost:2500", "h"); got != "http://h:2505/hello" {
+		t.Errorf("got %q", got)
+	}
+}
