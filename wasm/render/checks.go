@@ -9,23 +9,17 @@ import "wirebook/server/wireproto"
 // only lays them out.
 func ChecksNode(cs []wireproto.CheckResult) *Node {
 	passed, _ := Verdict(cs)
-	list := El("ul", nil)
+	n := Markup(`<div class=checks data-checks><p data-checks-sum>$0</p><ul></ul></div>`, Progress(passed, len(cs)))
+	ul := n.Kids[1]
 	for _, c := range cs {
-		result, mark := "pass", "✓ pass "
+		row := `<li data-expect data-result=pass data-line=$0><span class=verdict>✓ pass </span><code>$1</code></li>`
 		if !c.Pass {
-			result, mark = "fail", "✗ fail "
+			row = `<li data-expect data-result=fail data-line=$0><span class=verdict>✗ fail </span><code>$1</code>` +
+				`<dl><dt>got</dt><dd data-got>$2</dd><dt>want</dt><dd data-want>$3</dd></dl></li>`
 		}
-		row := El("li", A("data-expect", "", "data-result", result, "data-line", itoa(c.Line)),
-			El("span", A("class", "verdict"), Text(mark)), El("code", nil, Text(c.Text)))
-		if !c.Pass {
-			row.Kids = append(row.Kids, El("dl", nil,
-				El("dt", nil, Text("got")), El("dd", A("data-got", ""), Text(orEmpty(c.Got))),
-				El("dt", nil, Text("want")), El("dd", A("data-want", ""), Text(orEmpty(c.Want)))))
-		}
-		list.Kids = append(list.Kids, row)
+		ul.Kids = append(ul.Kids, Markup(row, itoa(c.Line), c.Text, orEmpty(c.Got), orEmpty(c.Want)))
 	}
-	return El("div", A("class", "checks", "data-checks", ""),
-		El("p", A("data-checks-sum", ""), Text(Progress(passed, len(cs)))), list)
+	return n
 }
 
 // orEmpty shows an empty value as something a reader can see.
@@ -57,6 +51,5 @@ func Progress(passed, total int) string {
 // had no server to check it (the browser transport): the page does not
 // judge answers itself.
 func WireOnlyNode() *Node {
-	return El("p", A("class", "expect-note", "data-expect-note", ""),
-		Text("Not checked: the checks run on the wire transport. Choose wire and run it again."))
+	return Markup(`<p class=expect-note data-expect-note>Not checked: the checks run on the wire transport. Choose wire and run it again.</p>`)
 }

@@ -1,6 +1,9 @@
 package render
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // The course's ports, as its notebook laid them out: where a student's own
 // servers listen when they follow the course.
@@ -33,24 +36,39 @@ func StudentURL(url, pageOrigin, host string) string {
 		host = "[" + host + "]" // an IPv6 address
 	}
 	_, po, _ := strings.Cut(pageOrigin, "://")
-	if !strings.EqualFold(authority, po) {
+	if strings.ToLower(authority) != strings.ToLower(po) {
 		if p := port(authority); p >= PortAuth && p <= PortApp {
 			return scheme + "://" + host + ":" + itoa(p) + path
 		}
 		return url
 	}
 	to := PortApp
-	switch {
-	case under(path, "/ws/"):
-		return url
-	case under(path, "/secure"):
-		to = PortAuth
-	case under(path, "/files"):
-		to, path = PortFiles, strip(path, "/files")
-	case under(path, "/echo"):
-		to, path = PortEcho, strip(path, "/echo")
+	for _, r := range studentRoutes {
+		if under(path, r.prefix) {
+			if r.port == 0 {
+				return url
+			}
+			to = r.port
+			if r.strip {
+				path = strip(path, r.prefix)
+			}
+			break
+		}
 	}
 	return "http://" + host + ":" + itoa(to) + path
+}
+
+// studentRoutes are the paths on wirebook's one address that belong to
+// another course port than the app's; port 0 stays with wirebook.
+var studentRoutes = [...]struct {
+	prefix string
+	port   int
+	strip  bool // the course's server serves it at its root
+}{
+	{"/ws/", 0, false},
+	{"/secure", PortAuth, false},
+	{"/files", PortFiles, true},
+	{"/echo", PortEcho, true},
 }
 
 // under reports whether path is prefix or a path below it; a prefix that
@@ -78,12 +96,6 @@ func port(authority string) int {
 	if i < 0 || strings.HasSuffix(authority, "]") {
 		return 0
 	}
-	n := 0
-	for _, c := range authority[i+1:] {
-		if c < '0' || c > '9' || n > 65535 {
-			return 0
-		}
-		n = n*10 + int(c-'0')
-	}
+	n, _ := strconv.Atoi(authority[i+1:])
 	return n
 }
