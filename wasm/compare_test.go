@@ -6,7 +6,6 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
@@ -25,7 +24,7 @@ func (a answer) Send(_ <-chan struct{}, _ wireproto.Request, _ string, recv Rece
 		return a.err
 	}
 	recv.Head(a.head)
-	recv.Chunk([]byte(a.body), time.Millisecond)
+	recv.Chunk([]byte(a.body), wireproto.Millisecond)
 	return nil
 }
 

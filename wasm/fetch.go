@@ -90,7 +90,7 @@ func (fetchTransport) Send(stop <-chan struct{}, req wireproto.Request, url stri
 		if r.Get("done").Bool() {
 			return nil
 		}
-		recv.Chunk(dom.Bytes(r.Get("value")), dom.Now()-start)
+		recv.Chunk(dom.Bytes(r.Get("value")), since(start))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/render"
@@ -34,12 +33,12 @@ func stubFetch(t *testing.T, script string) js.Value {
 type recorder struct {
 	heads  []render.Head
 	chunks []string
-	ats    []time.Duration
+	ats    []wireproto.Duration
 	ends   []render.Timings
 }
 
 func (r *recorder) Head(h render.Head) { r.heads = append(r.heads, h) }
-func (r *recorder) Chunk(p []byte, at time.Duration) {
+func (r *recorder) Chunk(p []byte, at wireproto.Duration) {
 	r.chunks = append(r.chunks, string(p))
 	r.ats = append(r.ats, at)
 }
@@ -158,7 +157,7 @@ type stopAfterFirst struct {
 	stop chan struct{}
 }
 
-func (s *stopAfterFirst) Chunk(p []byte, at time.Duration) {
+func (s *stopAfterFirst) Chunk(p []byte, at wireproto.Duration) {
 	s.recorder.Chunk(p, at)
 	if len(s.chunks) == 1 {
 		close(s.stop)

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/codegen"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
+	"wirebook/wasm/target"
 )
 
 // notebook is the page's cells and what they share: the execution counter
@@ -330,7 +330,7 @@ func (c *cell) parse() (wireproto.Request, string, bool) {
 		c.fail(c.outputs, js.Undefined(), err.Error())
 		return req, "", false
 	}
-	url, err := req.URL(js.Global().Get("location").Get("href").String())
+	url, err := target.URL(req, js.Global().Get("location").Get("href").String())
 	if err != nil {
 		c.fail(c.outputs, js.Undefined(), err.Error())
 		return req, "", false
@@ -414,7 +414,7 @@ func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, in
 	err := c.nb.transports[via].Send(r.stop, req, url, v)
 	var side render.Side
 	if v.el.Truthy() {
-		v.end(v.out.End(dom.Now() - start))
+		v.end(v.out.End(since(start)))
 		side.Got, side.Head, side.Size = true, v.out.Received(), v.out.Size()
 	}
 	defer c.verdict(v, into)
@@ -537,7 +537,7 @@ func (c *cell) copy(kind string) {
 // bodyFor tells the code generator how the cell's answer comes: its stream
 // option, the URL, and the kind of the answer shown from its last run.
 func (c *cell) bodyFor(req wireproto.Request, base string) codegen.Body {
-	url, _ := req.URL(base)
+	url, _ := target.URL(req, base)
 	shown := ""
 	if out, ok := dom.Query(c.outputs, "[data-output][data-kind]"); ok {
 		shown = dom.Attr(out, "data-kind")
@@ -621,7 +621,7 @@ func (v *view) Head(h render.Head) {
 	}
 }
 
-func (v *view) Chunk(p []byte, at time.Duration) {
+func (v *view) Chunk(p []byte, at wireproto.Duration) {
 	if s := v.out.Chunk(p); s != "" && v.pre.Truthy() {
 		dom.AppendText(v.pre, s)
 	}

@@ -5,7 +5,6 @@ package main
 import (
 	"sync"
 	"syscall/js"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
@@ -15,8 +14,8 @@ import (
 // socketEvent is one event of a WebSocket cell's connection, queued by a
 // listener for the goroutine that runs the cell.
 type socketEvent struct {
-	ev js.Value      // the browser's event; its fields are read off the queue
-	at time.Duration // when it came, since the socket was asked for
+	ev js.Value           // the browser's event; its fields are read off the queue
+	at wireproto.Duration // when it came, since the socket was asked for
 }
 
 // socketEvents is the queue the listeners append to without blocking.
@@ -26,7 +25,7 @@ type socketEvents struct {
 	wake   chan struct{}
 }
 
-func (q *socketEvents) push(ev js.Value, at time.Duration) {
+func (q *socketEvents) push(ev js.Value, at wireproto.Duration) {
 	q.mu.Lock()
 	q.events = append(q.events, socketEvent{ev, at})
 	q.mu.Unlock()
@@ -101,7 +100,7 @@ func dialSocket(url string, q *socketEvents) (ws js.Value, unlisten func(), err 
 	ws.Set("binaryType", "arraybuffer")
 	var offs []func()
 	for _, typ := range []string{"open", "message", "close"} {
-		offs = append(offs, dom.On(ws, typ, func(ev js.Value) { q.push(ev, dom.Now()-start) }))
+		offs = append(offs, dom.On(ws, typ, func(ev js.Value) { q.push(ev, since(start)) }))
 	}
 	return ws, func() {
 		for _, off := range offs {

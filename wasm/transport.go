@@ -4,11 +4,17 @@ package main
 
 import (
 	"errors"
-	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
 )
+
+// since is the time from start, a [dom.Now] reading, to now, in the unit
+// the relay reports its own timings in.
+func since(start float64) wireproto.Duration {
+	return wireproto.Duration((dom.Now() - start) * float64(wireproto.Millisecond))
+}
 
 // Transport sends one request and reports the response as it arrives. The
 // browser transport is fetch; the wire transport (the server relays the
@@ -32,7 +38,7 @@ type Receiver interface {
 	Head(render.Head)
 	// Chunk is the next piece of the body; at is when it arrived, counted
 	// from the moment the request was sent.
-	Chunk(p []byte, at time.Duration)
+	Chunk(p []byte, at wireproto.Duration)
 	// End is what the server measured (the wire transport's end frame).
 	// It comes at most once, just before Send returns nil; fetch measures
 	// nothing the page does not, and never calls it.

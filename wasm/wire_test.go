@@ -27,10 +27,12 @@ func (e events) Head(h render.Head) {
 	e <- "head " + h.Proto + " " + itoa(h.Status) + " " + h.StatusText + " via " + h.Via + " url " + h.URL + " [" + strings.Join(hs, "|") + "]"
 }
 
-func (e events) Chunk(p []byte, at time.Duration) { e <- "chunk " + string(p) + " at " + at.String() }
+func (e events) Chunk(p []byte, at wireproto.Duration) {
+	e <- "chunk " + string(p) + " at " + time.Duration(at).String()
+}
 
 func (e events) End(t render.Timings) {
-	e <- "end connect " + t.Connect.String() + " first byte " + t.FirstByte.String() + " total " + t.Total.String() +
+	e <- "end connect " + time.Duration(t.Connect).String() + " first byte " + time.Duration(t.FirstByte).String() + " total " + time.Duration(t.Total).String() +
 		" bytes " + itoa(int(t.Bytes)) + map[bool]string{true: " truncated", false: ""}[t.Truncated]
 }
 
@@ -92,10 +94,10 @@ func TestWireSendsAFrameAndReportsWhatCameBack(t *testing.T) {
 	serve(t, ws,
 		wireproto.Frame{Type: wireproto.FrameHead, ID: f.ID, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
 			Headers: []wireproto.Header{{Name: "Location", Value: "/hello"}, {Name: "X-Dup", Value: "1"}, {Name: "x-dup", Value: "2"}}},
-		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("ab"), At: 5 * time.Millisecond},
-		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("c"), At: 7 * time.Millisecond},
-		wireproto.Frame{Type: wireproto.FrameEnd, ID: f.ID, Bytes: 3, Connect: time.Millisecond, FirstByte: 2 * time.Millisecond,
-			Total: 8 * time.Millisecond, Truncated: true},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("ab"), At: 5 * wireproto.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: f.ID, Data: []byte("c"), At: 7 * wireproto.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: f.ID, Bytes: 3, Connect: wireproto.Millisecond, FirstByte: 2 * wireproto.Millisecond,
+			Total: 8 * wireproto.Millisecond, Truncated: true},
 	)
 	if err := result(t, errc); err != nil {
 		t.Fatalf("Send = %v", err)
@@ -169,7 +171,7 @@ func TestWireStopSendsCancel(t *testing.T) {
 	first := waitSent(t, ws, 1)[0]
 	serve(t, ws,
 		wireproto.Frame{Type: wireproto.FrameHead, ID: first.ID, Status: 200},
-		wireproto.Frame{Type: wireproto.FrameChunk, ID: first.ID, Data: []byte("Hello\n"), At: time.Second})
+		wireproto.Frame{Type: wireproto.FrameChunk, ID: first.ID, Data: []byte("Hello\n"), At: wireproto.Second})
 	rec.next(t)
 	rec.next(t)
 
@@ -330,9 +332,9 @@ func TestWireCellShowsWhatCameBack(t *testing.T) {
 		t.Error("no stop button while the request runs")
 	}
 
-	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Unauthorized\n"), At: time.Millisecond},
-		wireproto.Frame{Type: wireproto.FrameEnd, ID: id, Bytes: 1 << 20, Connect: 300 * time.Microsecond,
-			FirstByte: 1200 * time.Microsecond, Total: 3 * time.Millisecond, Truncated: true})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Unauthorized\n"), At: wireproto.Millisecond},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: id, Bytes: 1 << 20, Connect: 300 * wireproto.Microsecond,
+			FirstByte: 1200 * wireproto.Microsecond, Total: 3 * wireproto.Millisecond, Truncated: true})
 	waitFor(t, "the run to finish", state(cell))
 	if got := dom.Attr(cell, "data-state"); got != "done" {
 		t.Fatalf("data-state = %q; a 401 is an answer, not a failure", got)
@@ -379,13 +381,13 @@ func TestWireStreamCellShowsChunksLiveAndStops(t *testing.T) {
 	}
 	waitFor(t, "an empty timeline", func() bool { return chunks() == "0" })
 
-	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Hello\n"), At: 40 * time.Millisecond})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Hello\n"), At: 40 * wireproto.Millisecond})
 	waitFor(t, "the first chunk", func() bool { return chunks() == "1" && text(q(t, cell, "[data-body] pre")) == "Hello\n" })
 	if got := lefts(); !slices.Equal(got, []string{"80.0%"}) {
 		t.Errorf("marks at %q, want 40 ms on a 50 ms line", got)
 	}
 
-	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Bonjour\n"), At: 1500 * time.Millisecond})
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: []byte("Bonjour\n"), At: 1500 * wireproto.Millisecond})
 	waitFor(t, "the second chunk", func() bool { return chunks() == "2" })
 	if got := lefts(); !slices.Equal(got, []string{"2.0%", "75.0%"}) {
 		t.Errorf("marks at %q, want both on the grown 2 s line", got)

@@ -166,7 +166,7 @@ func TestSlowBodyArrivesChunkByChunk(t *testing.T) {
 
 	// Each part is let out only once the one before has been relayed, so
 	// every chunk frame proves the relay sent it without waiting for more.
-	var at time.Duration
+	var at wireproto.Duration
 	close(release[0])
 	head := c.next()
 	if head.Type != wireproto.FrameHead || head.Status != 200 {

@@ -70,7 +70,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 	for !truncated {
 		k, err := resp.Body.Read(buf)
 		if k > 0 {
-			at := time.Since(start)
+			at := wireproto.Duration(time.Since(start))
 			data := buf[:k]
 			if rest := r.maxBody - n; int64(k) > rest {
 				data, truncated = data[:rest], true
@@ -93,9 +93,9 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 		Type:      wireproto.FrameEnd,
 		ID:        id,
 		Bytes:     n,
-		Connect:   time.Duration(connect.Load()),
-		FirstByte: time.Duration(firstByte.Load()),
-		Total:     time.Since(start),
+		Connect:   wireproto.Duration(connect.Load()),
+		FirstByte: wireproto.Duration(firstByte.Load()),
+		Total:     wireproto.Duration(time.Since(start)),
 		Truncated: truncated,
 	}
 }

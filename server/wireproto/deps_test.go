@@ -12,7 +12,8 @@ import (
 
 // TestWasmDependencies keeps the package small for the browser: each of
 // these adds tens to hundreds of KiB to app.wasm (reflect comes in through
-// encoding/binary, fmt and encoding/json; net/url drags in much of the rest).
+// encoding/binary, fmt and encoding/json; net/url drags in much of the rest;
+// time's init alone links internal/godebug and internal/bisect, 35 KB brotli).
 func TestWasmDependencies(t *testing.T) {
 	t.Parallel()
 	deps := wasmDeps(t, ".")
@@ -21,7 +22,7 @@ func TestWasmDependencies(t *testing.T) {
 	}
 	forbidden := []string{
 		"fmt", "reflect", "encoding/json", "encoding/binary", "net", "net/http", "net/url",
-		"os", "regexp", "text/template", "html/template",
+		"os", "regexp", "text/template", "html/template", "time",
 	}
 	for _, p := range forbidden {
 		if deps[p] {
@@ -43,6 +44,20 @@ func TestClientImportsOnlyWireprotoFromServer(t *testing.T) {
 	for p := range deps {
 		if strings.HasPrefix(p, "wirebook/server/") && p != "wirebook/server/wireproto" {
 			t.Errorf("the client imports %s; move what it needs under wasm/, or into wireproto if the server speaks it too (go list -deps -f '{{.ImportPath}}: {{.Imports}}')", p)
+		}
+	}
+}
+
+// TestClientLeavesOutTime guards the client's largest saving: importing
+// package time anywhere in it (for time.Duration, or through context) links
+// time's init, internal/godebug and internal/bisect, 35 KB of app.wasm's
+// brotli. Durations are wireproto.Duration; the clock is dom.Now.
+func TestClientLeavesOutTime(t *testing.T) {
+	t.Parallel()
+	deps := wasmDeps(t, "wirebook/wasm")
+	for _, p := range []string{"time", "context", "internal/godebug"} {
+		if deps[p] {
+			t.Errorf("the client imports %s; find what imports it: GOOS=js GOARCH=wasm go list -deps -f '{{.ImportPath}}: {{.Imports}}' ./wasm", p)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"time"
 )
 
 // FrameType says what a relay frame carries.
@@ -28,6 +27,18 @@ func (t FrameType) String() string {
 	}
 	return "frame(" + strconv.Itoa(int(t)) + ")"
 }
+
+// Duration is a time.Duration in nanoseconds, its own type so that the client
+// need not import time: time's init pulls in internal/godebug and
+// internal/bisect, about 35 KB of app.wasm brotli for one integer type. The
+// server converts with time.Duration(d) and Duration(time.Since(start)).
+type Duration int64
+
+const (
+	Microsecond Duration = 1000
+	Millisecond          = 1000 * Microsecond
+	Second               = 1000 * Millisecond
+)
 
 // MaxFrameHeaders bounds the headers one frame may carry. net/http reads at
 // most 1 MB of response headers by default; 512 lines is more than any real
@@ -67,11 +78,11 @@ type Frame struct {
 
 	// Chunk:
 	Data []byte
-	At   time.Duration // since the request was sent
+	At   Duration // since the request was sent
 
 	// End:
 	Bytes                     int64 // body bytes received
-	Connect, FirstByte, Total time.Duration
+	Connect, FirstByte, Total Duration
 	Truncated                 bool // the body went past the relay's cap and was cut
 
 	// Error:
@@ -364,12 +375,12 @@ func (d *decoder) headers() []Header {
 	return hs
 }
 
-func (d *decoder) duration() time.Duration {
+func (d *decoder) duration() Duration {
 	v := d.uvarint()
 	if v > math.MaxInt64 && d.err == nil {
 		d.fail("value past 63 bits")
 	}
-	return time.Duration(v)
+	return Duration(v)
 }
 
 func (d *decoder) bool() bool {

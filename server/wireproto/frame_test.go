@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 var roundTripFrames = []struct {
@@ -24,10 +23,10 @@ var roundTripFrames = []struct {
 	{"head of a redirect", Frame{Type: FrameHead, ID: 3, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
 		Headers: []Header{{"Location", "http://kdm.training"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}, {"X-Bytes", "\xff\x00"}}}},
 	{"head without headers", Frame{Type: FrameHead, ID: 4, Proto: "HTTP/1.0", Status: 999}},
-	{"chunk", Frame{Type: FrameChunk, ID: 3, Data: []byte("Nǐn hǎo\n\x00\xff"), At: 1500 * time.Millisecond}},
+	{"chunk", Frame{Type: FrameChunk, ID: 3, Data: []byte("Nǐn hǎo\n\x00\xff"), At: 1500 * Millisecond}},
 	{"empty chunk at zero", Frame{Type: FrameChunk, ID: 3}},
-	{"large chunk", Frame{Type: FrameChunk, ID: 9, Data: bytes.Repeat([]byte("0123456789abcdef"), 4096), At: time.Hour}},
-	{"end", Frame{Type: FrameEnd, ID: 3, Bytes: 1 << 40, Connect: time.Millisecond, FirstByte: 2 * time.Millisecond, Total: 30 * time.Second, Truncated: true}},
+	{"large chunk", Frame{Type: FrameChunk, ID: 9, Data: bytes.Repeat([]byte("0123456789abcdef"), 4096), At: 3600 * Second}},
+	{"end", Frame{Type: FrameEnd, ID: 3, Bytes: 1 << 40, Connect: Millisecond, FirstByte: 2 * Millisecond, Total: 30 * Second, Truncated: true}},
 	{"end of an empty body", Frame{Type: FrameEnd, ID: 3}},
 	{"error", Frame{Type: FrameError, ID: 12, Message: "dial tcp 127.0.0.1:2599: connect: connection refused"}},
 	{"check", Frame{Type: FrameCheck, ID: 5, Checks: []CheckResult{
@@ -104,7 +103,7 @@ func TestFrameEncodeRefuses(t *testing.T) {
 		{"negative status", Frame{Type: FrameHead, Status: -1}},
 		{"negative chunk time", Frame{Type: FrameChunk, At: -1}},
 		{"negative byte count", Frame{Type: FrameEnd, Bytes: -1}},
-		{"negative total", Frame{Type: FrameEnd, Total: -time.Second}},
+		{"negative total", Frame{Type: FrameEnd, Total: -Second}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

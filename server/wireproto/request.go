@@ -7,7 +7,6 @@
 package wireproto
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 )
@@ -170,7 +169,7 @@ func checkMethod(m string) string {
 	}
 	// Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET, and a
 	// server answers it with 405 or 501, which is a confusing first lesson.
-	if up := strings.ToUpper(m); up != m {
+	if up := toUpper(m); up != m {
 		return "method " + strconv.Quote(m) + " is not upper case; methods are case-sensitive, write " + up
 	}
 	return ""
@@ -188,7 +187,7 @@ func checkTarget(t string) string {
 			}
 			return "target " + strconv.Quote(t) + " must be a path starting with / (e.g. /" + t + ") or an http:// or https:// URL"
 		}
-		if s := strings.ToLower(scheme); s != "http" && s != "https" {
+		if s := ToLower(scheme); s != "http" && s != "https" {
 			return "target " + strconv.Quote(t) + " must be an http:// or https:// URL or a path starting with /"
 		}
 		end := strings.IndexAny(after, "/?#")
@@ -362,72 +361,9 @@ func (r Request) String() string {
 // regard to case, or "" if there is none.
 func (r Request) Header(name string) string {
 	for _, h := range r.Headers {
-		if strings.EqualFold(h.Name, name) {
+		if EqualFold(h.Name, name) {
 			return h.Value
 		}
 	}
 	return ""
-}
-
-// URL returns the absolute URL the request goes to: the target itself when it
-// is absolute, else the target appended to the origin of base (e.g. the page
-// at "http://127.0.0.1:2500/"). The scheme is lower-cased and bytes a URL
-// cannot carry raw (non-ASCII, space, controls) are percent-encoded, as a
-// browser's URL parser would; the rest is left as written.
-func (r Request) URL(base string) (string, error) {
-	if isAbsoluteHTTP(r.Target) {
-		scheme, rest, _ := strings.Cut(r.Target, "://")
-		return strings.ToLower(scheme) + "://" + escapeURL(rest), nil
-	}
-	if !strings.HasPrefix(r.Target, "/") {
-		return "", errors.New("target " + strconv.Quote(r.Target) + " is neither a path nor an http(s) URL")
-	}
-	origin, err := originOf(base)
-	if err != nil {
-		return "", err
-	}
-	return origin + escapeURL(r.Target), nil
-}
-
-func isAbsoluteHTTP(s string) bool {
-	return hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://")
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-func originOf(base string) (string, error) {
-	if !isAbsoluteHTTP(base) {
-		return "", errors.New("base " + strconv.Quote(base) + " is not an http(s) URL")
-	}
-	scheme, rest, _ := strings.Cut(base, "://")
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		rest = rest[:end]
-	}
-	if rest == "" {
-		return "", errors.New("base " + strconv.Quote(base) + " has no host")
-	}
-	return strings.ToLower(scheme) + "://" + rest, nil
-}
-
-func escapeURL(s string) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			n++
-		}
-	}
-	if n == 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
-		} else {
-			b = append(b, c)
-		}
-	}
-	return string(b)
 }

@@ -6,6 +6,8 @@ package bodykind
 import (
 	"strings"
 	"unicode/utf8"
+
+	"wirebook/server/wireproto"
 )
 
 // Kind is how a response body is shown.
@@ -37,7 +39,7 @@ const FormType = "application/x-www-form-urlencoded"
 // It returns "" when there is none.
 func MediaType(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.ToLower(trimOWS(mt))
+	return wireproto.ToLower(trimOWS(mt))
 }
 
 // Of tells how to show a body from its Content-Type alone. An empty or
@@ -97,7 +99,7 @@ func OfName(name string) (k Kind, ok bool) {
 	if i < 0 || i == len(name)-1 {
 		return Binary, false
 	}
-	ext := " " + strings.ToLower(name[i+1:]) + " "
+	ext := " " + wireproto.ToLower(name[i+1:]) + " "
 	for k, list := range extensions {
 		if strings.Contains(list, ext) {
 			return Kind(k), true
@@ -136,8 +138,8 @@ func Charset(contentType string) string {
 	for ok {
 		var name, value string
 		name, value, params, ok = nextParam(params)
-		if strings.EqualFold(name, "charset") {
-			return strings.ToLower(value)
+		if wireproto.EqualFold(name, "charset") {
+			return wireproto.ToLower(value)
 		}
 	}
 	return ""

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/target"
 )
 
 // The two cells of the lesson whose bodies are not text to print at the end.
@@ -84,7 +85,7 @@ func cellAt(t *testing.T, text string, srv *httptest.Server) (wireproto.Request,
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, err := r.URL(srv.URL)
+	url, err := target.URL(r, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
+	"wirebook/wasm/target"
 )
 
 // Body is how a snippet takes the response body.
@@ -147,7 +148,7 @@ func decodeBase64(s string) ([]byte, bool) {
 }
 
 func urlOrTarget(r wireproto.Request, base string) string {
-	if u, err := r.URL(base); err == nil {
+	if u, err := target.URL(r, base); err == nil {
 		return u
 	}
 	return r.Target
@@ -160,11 +161,11 @@ func urlOrTarget(r wireproto.Request, base string) string {
 // send what the cell sends.
 func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 	for i, h := range hs {
-		if !strings.EqualFold(h.Name, "Authorization") {
+		if !wireproto.EqualFold(h.Name, "Authorization") {
 			continue
 		}
 		scheme, cred, _ := strings.Cut(h.Value, " ")
-		if !strings.EqualFold(scheme, "Basic") {
+		if !wireproto.EqualFold(scheme, "Basic") {
 			return "", "", -1
 		}
 		raw, ok := decodeBase64(strings.Trim(cred, " \t"))

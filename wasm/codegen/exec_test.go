@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/target"
 )
 
 // execCases are codegenCases plus requests meant to break quoting.
@@ -158,7 +159,7 @@ func checkReceived(t *testing.T, r wireproto.Request, base string, got received)
 	}
 	// requests re-quotes some characters ({ } to %7B %7D); what the
 	// server decodes must still be the same.
-	want, _ := r.URL(base)
+	want, _ := target.URL(r, base)
 	gu, err1 := url.PathUnescape(got.uri)
 	wu, err2 := url.PathUnescape(strings.TrimPrefix(want, base))
 	if err1 != nil || err2 != nil || gu != wu {

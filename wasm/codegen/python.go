@@ -63,7 +63,7 @@ func pyHeaders(hs []wireproto.Header, auth int, isForm bool) []string {
 		}
 		// requests writes this very header for a dict of data; leaving it
 		// out keeps the snippet as short as the course's own.
-		if isForm && strings.EqualFold(h.Name, "Content-Type") && strings.EqualFold(h.Value, bodykind.FormType) {
+		if isForm && wireproto.EqualFold(h.Name, "Content-Type") && wireproto.EqualFold(h.Value, bodykind.FormType) {
 			continue
 		}
 		merged = mergeHeader(merged, h)
@@ -137,7 +137,7 @@ func writePyCall(b *strings.Builder, method, url string, kwargs []string) {
 func pythonShortcut(method string) string {
 	switch method {
 	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
-		return strings.ToLower(method)
+		return wireproto.ToLower(method)
 	}
 	return ""
 }
@@ -167,9 +167,9 @@ func writePyAnswer(b *strings.Builder, body Body, name string) {
 
 func mergeHeader(hs [][2]string, h wireproto.Header) [][2]string {
 	for i := range hs {
-		if strings.EqualFold(hs[i][0], h.Name) {
+		if wireproto.EqualFold(hs[i][0], h.Name) {
 			sep := ", "
-			if strings.EqualFold(h.Name, "Cookie") {
+			if wireproto.EqualFold(h.Name, "Cookie") {
 				sep = "; " // RFC 9110 §5.3 names Cookie's own separator
 			}
 			hs[i][1] += sep + h.Value

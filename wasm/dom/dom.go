@@ -12,10 +12,7 @@
 // of the client they cost the download kilobytes for no speed that shows.
 package dom
 
-import (
-	"syscall/js"
-	"time"
-)
+import "syscall/js"
 
 // Doc is the page's document. It is looked up on each call so tests can
 // install a document of their own.
@@ -234,10 +231,12 @@ func Uint8Array(b []byte) js.Value {
 // Object is a new empty JavaScript object, for options arguments.
 func Object() js.Value { return js.Global().Get("Object").New() }
 
-// Now is the time since the page loaded, from performance.now(): a
-// monotonic clock that costs the client none of package time's code.
-func Now() time.Duration {
-	return time.Duration(js.Global().Get("performance").Call("now").Float() * float64(time.Millisecond))
+// Now is performance.now(): milliseconds since the page loaded, on a
+// monotonic clock. It is a float, not a time.Duration, because importing
+// package time costs the client about 35 KB brotli (its init pulls in
+// internal/godebug); callers subtract two readings.
+func Now() float64 {
+	return js.Global().Get("performance").Call("now").Float()
 }
 
 // After calls fn once, ms milliseconds from now, from the browser's event

@@ -20,7 +20,7 @@ var forbidden = []string{
 func ForbiddenHeaders(hs []wireproto.Header) []string {
 	var out []string
 	for _, h := range hs {
-		name := strings.ToLower(h.Name)
+		name := wireproto.ToLower(h.Name)
 		bad := strings.HasPrefix(name, "proxy-") || strings.HasPrefix(name, "sec-")
 		for _, f := range forbidden {
 			bad = bad || name == f
@@ -57,7 +57,7 @@ func SameOrigin(url, pageOrigin string) bool {
 	if !strings.Contains(url, "://") && !strings.HasPrefix(url, "//") {
 		return true // a path: the page's own origin
 	}
-	url, pageOrigin = strings.ToLower(url), strings.ToLower(pageOrigin)
+	url, pageOrigin = wireproto.ToLower(url), wireproto.ToLower(pageOrigin)
 	return url == pageOrigin || strings.HasPrefix(url, pageOrigin+"/") ||
 		strings.HasPrefix(url, pageOrigin+"?") || strings.HasPrefix(url, pageOrigin+"#")
 }

@@ -1,10 +1,6 @@
 package render
 
-import (
-	"strings"
-
-	"wirebook/server/wireproto"
-)
+import "wirebook/server/wireproto"
 
 // Side is what one transport showed for a cell sent both ways.
 type Side struct {
@@ -91,7 +87,7 @@ func Diff(wire, browser Side, pageOrigin string) []string {
 //go:noinline
 func first(hs []wireproto.Header, name string) int {
 	for i, h := range hs {
-		if strings.EqualFold(h.Name, name) {
+		if wireproto.EqualFold(h.Name, name) {
 			return i
 		}
 	}

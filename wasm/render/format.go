@@ -2,26 +2,27 @@ package render
 
 import (
 	"strconv"
-	"time"
+
+	"wirebook/server/wireproto"
 )
 
 // Millis is a duration as the page shows it and as [data-time] holds it:
 // text for a reader ("0.4 ms", "12 ms", "2.31 s") and whole milliseconds,
 // rounded, for a test or a script.
-func Millis(d time.Duration) (text, attr string) {
+func Millis(d wireproto.Duration) (text, attr string) {
 	if d < 0 {
 		d = 0
 	}
-	ms := int64((d + time.Millisecond/2) / time.Millisecond)
+	ms := int64((d + wireproto.Millisecond/2) / wireproto.Millisecond)
 	attr = strconv.FormatInt(ms, 10)
 	switch {
-	case d < 10*time.Millisecond:
+	case d < 10*wireproto.Millisecond:
 		// Loopback answers take well under a millisecond; "0 ms" would hide them.
-		return decimal(int64(d/(100*time.Microsecond)), 1) + " ms", attr
-	case d < 10*time.Second:
+		return decimal(int64(d/(100*wireproto.Microsecond)), 1) + " ms", attr
+	case d < 10*wireproto.Second:
 		return attr + " ms", attr
 	default:
-		return decimal(int64(d/(10*time.Millisecond)), 2) + " s", attr
+		return decimal(int64(d/(10*wireproto.Millisecond)), 2) + " s", attr
 	}
 }
 

@@ -1,6 +1,10 @@
 package render
 
-import "strings"
+import (
+	"strings"
+
+	"wirebook/server/wireproto"
+)
 
 // WithBase makes an HTML body's relative links (its images, its stylesheets)
 // resolve against the URL it came from, as they did in the notebook's HTML
@@ -14,7 +18,7 @@ func WithBase(doc, base string) string {
 	tag := `<base href="` + escapeAttr(base) + `">`
 	at := 0
 	trimmed := strings.TrimLeft(strings.TrimPrefix(doc, "\uFEFF"), " \t\r\n\f")
-	if len(trimmed) >= 9 && strings.EqualFold(trimmed[:9], "<!doctype") {
+	if len(trimmed) >= 9 && wireproto.EqualFold(trimmed[:9], "<!doctype") {
 		if end := strings.IndexByte(trimmed, '>'); end >= 0 {
 			at = len(doc) - len(trimmed) + end + 1
 		}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"strings"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
@@ -24,7 +23,7 @@ type Head struct {
 // Header returns the first value of the named header, compared without regard to case.
 func (h Head) Header(name string) string {
 	for _, f := range h.Headers {
-		if strings.EqualFold(f.Name, name) {
+		if wireproto.EqualFold(f.Name, name) {
 			return f.Value
 		}
 	}
@@ -228,7 +227,7 @@ type Final struct {
 }
 
 // End is the whole body received after elapsed.
-func (o *Output) End(elapsed time.Duration) Final {
+func (o *Output) End(elapsed wireproto.Duration) Final {
 	var f Final
 	f.TimeText, f.TimeAttr = Millis(elapsed)
 	f.SizeText, f.SizeAttr = Bytes(o.size)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/jsonview"
@@ -49,15 +48,15 @@ func TestMillisAndBytes(t *testing.T) {
 	t.Parallel()
 	times := []struct {
 		name       string
-		d          time.Duration
+		d          wireproto.Duration
 		text, attr string
 	}{
-		{"a loopback answer is not shown as 0", 420 * time.Microsecond, "0.4 ms", "0"},
-		{"a few milliseconds keep a decimal", 2350 * time.Microsecond, "2.3 ms", "2"},
-		{"tens of milliseconds are whole", 12400 * time.Microsecond, "12 ms", "12"},
-		{"the attribute rounds to the nearest ms", 12600 * time.Microsecond, "13 ms", "13"},
-		{"a slow stream is in seconds", 23456 * time.Millisecond, "23.45 s", "23456"},
-		{"a negative duration is zero", -time.Second, "0.0 ms", "0"},
+		{"a loopback answer is not shown as 0", 420 * wireproto.Microsecond, "0.4 ms", "0"},
+		{"a few milliseconds keep a decimal", 2350 * wireproto.Microsecond, "2.3 ms", "2"},
+		{"tens of milliseconds are whole", 12400 * wireproto.Microsecond, "12 ms", "12"},
+		{"the attribute rounds to the nearest ms", 12600 * wireproto.Microsecond, "13 ms", "13"},
+		{"a slow stream is in seconds", 23456 * wireproto.Millisecond, "23.45 s", "23456"},
+		{"a negative duration is zero", -wireproto.Second, "0.0 ms", "0"},
 	}
 	for _, row := range times {
 		t.Run(row.name, func(t *testing.T) {
@@ -184,7 +183,7 @@ func run(o *Output, h Head, chunks ...string) (head *Node, live string, f Final)
 	for _, c := range chunks {
 		b.WriteString(o.Chunk([]byte(c)))
 	}
-	return head, b.String(), o.End(1500 * time.Microsecond)
+	return head, b.String(), o.End(1500 * wireproto.Microsecond)
 }
 
 func hdrs(pairs ...string) []wireproto.Header {

@@ -2,7 +2,6 @@ package render
 
 import (
 	"strings"
-	"time"
 
 	"wirebook/server/wireproto"
 )
@@ -86,7 +85,7 @@ func (s *Socket) Open(protocol, extensions string, dropped []string) *Node {
 // Message records a message that arrived at at (since the connection was
 // asked for) and returns its <li>, or nil past MaxMessages. A binary
 // message is described, not shown: its bytes may be anything.
-func (s *Socket) Message(data []byte, binary bool, at time.Duration) (*Node, Arrival) {
+func (s *Socket) Message(data []byte, binary bool, at wireproto.Duration) (*Node, Arrival) {
 	s.size += len(data)
 	a := s.Arrivals.Add(at)
 	if s.shown >= MaxMessages {
@@ -108,7 +107,7 @@ func (s *Socket) Message(data []byte, binary bool, at time.Duration) (*Node, Arr
 // Close is what the output ends with once the connection has closed: a
 // note if some messages were not listed, then the close line; and what End
 // fills in (time and size).
-func (s *Socket) Close(code int, reason string, elapsed time.Duration) ([]*Node, Final) {
+func (s *Socket) Close(code int, reason string, elapsed wireproto.Duration) ([]*Node, Final) {
 	var f Final
 	f.TimeText, f.TimeAttr = Millis(elapsed)
 	f.SizeText, f.SizeAttr = Bytes(s.size)

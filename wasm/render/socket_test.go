@@ -3,7 +3,8 @@ package render
 import (
 	"strings"
 	"testing"
-	"time"
+
+	"wirebook/server/wireproto"
 )
 
 func TestIsWebSocket(t *testing.T) {
@@ -67,20 +68,20 @@ func TestSocketOutput(t *testing.T) {
 	mustFind(t, out, "data-messages")
 	mustFind(t, out, "data-timeline")
 
-	li, a := s.Message([]byte("Bonjour"), false, 1500*time.Millisecond)
+	li, a := s.Message([]byte("Bonjour"), false, 1500*wireproto.Millisecond)
 	if li.TextContent() != "Bonjour" || attr(t, li, "data-at") != "1500" || a.Count != "1" || a.Noun != "message" {
 		t.Errorf("message = %q at %q, arrival %+v", li.TextContent(), attr(t, li, "data-at"), a)
 	}
-	li, _ = s.Message([]byte{0xff, 0}, true, 2*time.Second)
+	li, _ = s.Message([]byte{0xff, 0}, true, 2*wireproto.Second)
 	if got := li.TextContent(); got != "(a binary message of 2 bytes)" {
 		t.Errorf("binary message = %q", got)
 	}
-	li, _ = s.Message([]byte("caf\xc3"), false, 2*time.Second)
+	li, _ = s.Message([]byte("caf\xc3"), false, 2*wireproto.Second)
 	if got := li.TextContent(); got != "caf\uFFFD" {
 		t.Errorf("a text message cut inside a character = %q", got)
 	}
 
-	nodes, f := s.Close(1000, "sent 3 greetings", 3*time.Second)
+	nodes, f := s.Close(1000, "sent 3 greetings", 3*wireproto.Second)
 	if len(nodes) != 1 || nodes[0].TextContent() != "1000 normal closure: sent 3 greetings" || attr(t, nodes[0], "data-code") != "1000" {
 		t.Errorf("close = %+v", nodes)
 	}
@@ -94,12 +95,12 @@ func TestSocketListsAtMostMaxMessages(t *testing.T) {
 	s := NewSocket()
 	var last *Node
 	for range MaxMessages + 2 {
-		last, _ = s.Message([]byte("x"), false, time.Millisecond)
+		last, _ = s.Message([]byte("x"), false, wireproto.Millisecond)
 	}
 	if last != nil {
 		t.Error("a message past MaxMessages still gets a list item")
 	}
-	nodes, f := s.Close(1000, "", time.Second)
+	nodes, f := s.Close(1000, "", wireproto.Second)
 	if len(nodes) != 2 || nodes[0].TextContent() != "… 2 more messages not listed" || f.SizeAttr != itoa(MaxMessages+2) {
 		t.Errorf("close = %q, size %s", nodes[0].TextContent(), f.SizeAttr)
 	}

@@ -1,6 +1,6 @@
 package render
 
-import "time"
+import "wirebook/server/wireproto"
 
 // MaxMarks bounds the marks one timeline draws. A large file arrives in
 // hundreds of chunks, and a mark for each would cost the page more than it
@@ -15,9 +15,9 @@ const MaxMarks = 500
 // with it.
 type Timeline struct {
 	noun string // "chunk" or "message"
-	ats  []time.Duration
+	ats  []wireproto.Duration
 	n    int
-	span time.Duration
+	span wireproto.Duration
 }
 
 // NewTimeline starts a timeline counting arrivals called noun ("chunk").
@@ -53,7 +53,7 @@ type Arrival struct {
 }
 
 // Add records an arrival at at, the time since the request was sent.
-func (t *Timeline) Add(at time.Duration) Arrival {
+func (t *Timeline) Add(at wireproto.Duration) Arrival {
 	at = max(at, 0)
 	t.n++
 	a := Arrival{Count: itoa(t.n), Noun: plural(t.n, t.noun)}
@@ -85,8 +85,8 @@ func (t *Timeline) Left(i int) string {
 }
 
 // spanFor is the shortest 1-2-5 step of at least 10 ms that reaches at.
-func spanFor(at time.Duration) time.Duration {
-	s := 10 * time.Millisecond
+func spanFor(at wireproto.Duration) wireproto.Duration {
+	s := 10 * wireproto.Millisecond
 	for step := 0; s < at; step++ {
 		if step%3 == 1 {
 			s = s / 2 * 5 // 2 → 5
@@ -99,10 +99,10 @@ func spanFor(at time.Duration) time.Duration {
 
 // spanLabel is a 1-2-5 span as the end of the line shows it ("500 ms",
 // "2 s") and as data-span holds it (milliseconds).
-func spanLabel(s time.Duration) (text, attr string) {
-	ms := int(s / time.Millisecond)
-	if s >= time.Second {
-		return itoa(int(s/time.Second)) + " s", itoa(ms)
+func spanLabel(s wireproto.Duration) (text, attr string) {
+	ms := int(s / wireproto.Millisecond)
+	if s >= wireproto.Second {
+		return itoa(int(s/wireproto.Second)) + " s", itoa(ms)
 	}
 	return itoa(ms) + " ms", itoa(ms)
 }

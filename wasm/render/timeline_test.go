@@ -3,7 +3,8 @@ package render
 import (
 	"strings"
 	"testing"
-	"time"
+
+	"wirebook/server/wireproto"
 )
 
 func TestTimelineGrowsInSteps(t *testing.T) {
@@ -14,18 +15,18 @@ func TestTimelineGrowsInSteps(t *testing.T) {
 	}
 
 	type step struct {
-		at          time.Duration
+		at          wireproto.Duration
 		count, noun string
 		rescaled    bool
 		span, left  string
 		lefts       string // every mark's left after this arrival
 	}
 	steps := []step{
-		{at: 4 * time.Millisecond, count: "1", noun: "chunk", left: "40.0%", lefts: "40.0%"},
-		{at: 40 * time.Millisecond, count: "2", noun: "chunks", rescaled: true, span: "50 ms", left: "80.0%", lefts: "8.0% 80.0%"},
-		{at: 50 * time.Millisecond, count: "3", noun: "chunks", left: "100.0%", lefts: "8.0% 80.0% 100.0%"},
-		{at: 2500 * time.Millisecond, count: "4", noun: "chunks", rescaled: true, span: "5 s", left: "50.0%", lefts: "0.0% 0.8% 1.0% 50.0%"},
-		{at: -time.Second, count: "5", noun: "chunks", left: "0.0%", lefts: "0.0% 0.8% 1.0% 50.0% 0.0%"},
+		{at: 4 * wireproto.Millisecond, count: "1", noun: "chunk", left: "40.0%", lefts: "40.0%"},
+		{at: 40 * wireproto.Millisecond, count: "2", noun: "chunks", rescaled: true, span: "50 ms", left: "80.0%", lefts: "8.0% 80.0%"},
+		{at: 50 * wireproto.Millisecond, count: "3", noun: "chunks", left: "100.0%", lefts: "8.0% 80.0% 100.0%"},
+		{at: 2500 * wireproto.Millisecond, count: "4", noun: "chunks", rescaled: true, span: "5 s", left: "50.0%", lefts: "0.0% 0.8% 1.0% 50.0%"},
+		{at: -wireproto.Second, count: "5", noun: "chunks", left: "0.0%", lefts: "0.0% 0.8% 1.0% 50.0% 0.0%"},
 	}
 	for i, s := range steps {
 		a := tl.Add(s.at)
@@ -50,7 +51,7 @@ func TestTimelineStopsDrawingPastMaxMarks(t *testing.T) {
 	tl := NewTimeline("chunk")
 	var last Arrival
 	for i := range MaxMarks + 3 {
-		last = tl.Add(time.Duration(i) * time.Millisecond)
+		last = tl.Add(wireproto.Duration(i) * wireproto.Millisecond)
 	}
 	if last.Mark != nil || tl.Marks() != MaxMarks || tl.Count() != MaxMarks+3 || last.Count != itoa(MaxMarks+3) {
 		t.Errorf("after %d arrivals: %d marks, count %d (%q), last mark %v", MaxMarks+3, tl.Marks(), tl.Count(), last.Count, last.Mark)
@@ -59,15 +60,15 @@ func TestTimelineStopsDrawingPastMaxMarks(t *testing.T) {
 
 func TestSpanFor(t *testing.T) {
 	t.Parallel()
-	for at, want := range map[time.Duration]time.Duration{
-		0:                       10 * time.Millisecond,
-		10 * time.Millisecond:   10 * time.Millisecond,
-		11 * time.Millisecond:   20 * time.Millisecond,
-		21 * time.Millisecond:   50 * time.Millisecond,
-		51 * time.Millisecond:   100 * time.Millisecond,
-		999 * time.Millisecond:  time.Second,
-		1001 * time.Millisecond: 2 * time.Second,
-		3 * time.Minute:         200 * time.Second,
+	for at, want := range map[wireproto.Duration]wireproto.Duration{
+		0:                            10 * wireproto.Millisecond,
+		10 * wireproto.Millisecond:   10 * wireproto.Millisecond,
+		11 * wireproto.Millisecond:   20 * wireproto.Millisecond,
+		21 * wireproto.Millisecond:   50 * wireproto.Millisecond,
+		51 * wireproto.Millisecond:   100 * wireproto.Millisecond,
+		999 * wireproto.Millisecond:  wireproto.Second,
+		1001 * wireproto.Millisecond: 2 * wireproto.Second,
+		180 * wireproto.Second:       200 * wireproto.Second,
 	} {
 		if got := spanFor(at); got != want {
 			t.Errorf("spanFor(%v) = %v, want %v", at, got, want)
@@ -77,7 +78,7 @@ func TestSpanFor(t *testing.T) {
 
 func TestTimingsNode(t *testing.T) {
 	t.Parallel()
-	nodes := TimingsNode(Timings{Connect: 300 * time.Microsecond, FirstByte: 1500 * time.Microsecond, Total: 2300 * time.Millisecond})
+	nodes := TimingsNode(Timings{Connect: 300 * wireproto.Microsecond, FirstByte: 1500 * wireproto.Microsecond, Total: 2300 * wireproto.Millisecond})
 	if len(nodes) != 1 {
 		t.Fatalf("%d nodes for a whole body, want the timings alone", len(nodes))
 	}

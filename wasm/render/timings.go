@@ -1,12 +1,12 @@
 package render
 
-import "time"
+import "wirebook/server/wireproto"
 
 // Timings are what the server measured while it relayed a request (the
 // wire transport's end frame), each from the moment it started sending:
 // the connection made, the first byte of the answer, the last byte.
 type Timings struct {
-	Connect, FirstByte, Total time.Duration
+	Connect, FirstByte, Total wireproto.Duration
 	Bytes                     int64 // body bytes the relay sent on
 	Truncated                 bool  // the relay's cap cut the body at Bytes
 }
