@@ -407,7 +407,7 @@ func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, in
 	if via == "wire" {
 		v.expect = c.expect.Truthy()
 		if host := c.nb.studentHost(); host != "" {
-			url = render.StudentURL(url, js.Global().Get("location").Get("origin").String(), host)
+			url = target.Student(url, js.Global().Get("location").Get("origin").String(), host)
 		}
 	}
 	start := dom.Now()

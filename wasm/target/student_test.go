@@ -1,8 +1,8 @@
-package render
+package target
 
 import "testing"
 
-func TestStudentURL(t *testing.T) {
+func TestStudent(t *testing.T) {
 	t.Parallel()
 	const page = "http://127.0.0.1:2500"
 	rows := []struct {
@@ -26,16 +26,16 @@ func TestStudentURL(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			if got := StudentURL(row.url, page, row.host); got != row.want {
-				t.Errorf("StudentURL(%q, %q) = %q, want %q", row.url, row.host, got, row.want)
+			if got := Student(row.url, page, row.host); got != row.want {
+				t.Errorf("Student(%q, %q) = %q, want %q", row.url, row.host, got, row.want)
 			}
 		})
 	}
 }
 
-func TestStudentURLMatchesThePageOriginWithoutRegardToCase(t *testing.T) {
+func TestStudentMatchesThePageOriginWithoutRegardToCase(t *testing.T) {
 	t.Parallel()
-	if got := StudentURL("http://LOCALHOST:2500/hello", "http://localhost:2500", "h"); got != "http://h:2505/hello" {
+	if got := Student("http://LOCALHOST:2500/hello", "http://localhost:2500", "h"); got != "http://h:2505/hello" {
 		t.Errorf("got %q", got)
 	}
 }

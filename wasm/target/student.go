@@ -1,8 +1,10 @@
-package render
+package target
 
 import (
 	"strconv"
 	"strings"
+
+	"wirebook/server/wireproto"
 )
 
 // The course's ports, as its notebook laid them out: where a student's own
@@ -14,7 +16,7 @@ const (
 	PortApp   = 2505 // the app: /hello, /greeting, /stream, /json …
 )
 
-// StudentURL is where a wire cell goes when the "send to" switch names a
+// Student is where a wire cell goes when the "send to" switch names a
 // student's host instead of wirebook: url (absolute, as the cell resolved
 // it against the page) moved to the course port that serves it on host.
 // wirebook serves every course port's routes under one address, so a path
@@ -23,7 +25,7 @@ const (
 // names a course port already keeps it and only changes host. /ws/… stays
 // with wirebook (the course's servers have no WebSocket), and so does a URL
 // on any other host or port.
-func StudentURL(url, pageOrigin, host string) string {
+func Student(url, pageOrigin, host string) string {
 	scheme, rest, ok := strings.Cut(url, "://")
 	if !ok || host == "" {
 		return url
@@ -36,9 +38,9 @@ func StudentURL(url, pageOrigin, host string) string {
 		host = "[" + host + "]" // an IPv6 address
 	}
 	_, po, _ := strings.Cut(pageOrigin, "://")
-	if strings.ToLower(authority) != strings.ToLower(po) {
+	if !wireproto.EqualFold(authority, po) {
 		if p := port(authority); p >= PortAuth && p <= PortApp {
-			return scheme + "://" + host + ":" + itoa(p) + path
+			return scheme + "://" + host + ":" + strconv.Itoa(p) + path
 		}
 		return url
 	}
@@ -55,7 +57,7 @@ func StudentURL(url, pageOrigin, host string) string {
 			break
 		}
 	}
-	return "http://" + host + ":" + itoa(to) + path
+	return "http://" + host + ":" + strconv.Itoa(to) + path
 }
 
 // studentRoutes are the paths on wirebook's one address that belong to
