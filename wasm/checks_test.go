@@ -14,7 +14,7 @@ import (
 // checkedPage is page with what the lesson page adds for checks: each
 // cell's expectations under its request (expects[i], "" for none), the
 // exercise mark on the cells named, the header's progress and the "send
-// to" switch with one student host.
+// to" switch, whose student hosts have the course's servers on ports 35xx.
 func checkedPage(t *testing.T, requests, expects []string, exercises ...int) js.Value {
 	t.Helper()
 	doc := page(t, requests...)
@@ -32,7 +32,7 @@ func checkedPage(t *testing.T, requests, expects []string, exercises ...int) js.
 	}
 	body := doc.Get("body")
 	body.Call("appendChild", dom.El("p", []string{"data-progress", "", "data-total", itoa(total)}, dom.Text("0 of "+itoa(total)+" checks pass")))
-	sw := dom.El("select", []string{"data-target-choice", ""})
+	sw := dom.El("select", []string{"data-target-choice", "", "data-ports", "3502,3503,3504,3505"})
 	sw.Set("value", "")
 	body.Call("appendChild", sw)
 	return doc
@@ -156,7 +156,7 @@ func TestSendToMovesWireCellsToTheStudentsHost(t *testing.T) {
 	sw.Call("dispatch", "change")
 	runCell(t, q(t, doc, "#cell-1"))
 	want := []string{
-		"GET http://10.0.0.7:2503/greetings.txt",
+		"GET http://10.0.0.7:3503/greetings.txt",
 		"GET http://127.0.0.1:2500/hello",
 		"GET http://127.0.0.1:2500/files/greetings.txt",
 	}

@@ -28,9 +28,10 @@ type notebook struct {
 
 	mu       sync.Mutex
 	count    int
-	running  bool   // Run all is going through the cells
-	target   string // the student host the "send to" switch names; "" is wirebook
-	passed   []int  // checks passed by each cell's latest run
+	running  bool         // Run all is going through the cells
+	target   string       // the student host the "send to" switch names; "" is wirebook
+	ports    target.Ports // the course's servers' ports on that host
+	passed   []int        // checks passed by each cell's latest run
 	removers []func()
 }
 
@@ -48,6 +49,7 @@ func newNotebook(doc js.Value, transports map[string]Transport) *notebook {
 		nb.total, _ = strconv.Atoi(dom.Attr(p, "data-total"))
 	}
 	if sw, ok := dom.Query(doc, "[data-target-choice]"); ok {
+		nb.ports = target.ParsePorts(dom.Attr(sw, "data-ports"))
 		nb.on(sw, "change", func(ev js.Value) {
 			host := ev.Get("target").Get("value").String()
 			nb.mu.Lock()
@@ -407,7 +409,7 @@ func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, in
 	if via == "wire" {
 		v.expect = c.expect.Truthy()
 		if host := c.nb.studentHost(); host != "" {
-			url = target.Student(url, js.Global().Get("location").Get("origin").String(), host)
+			url = target.Student(url, js.Global().Get("location").Get("origin").String(), host, c.nb.ports)
 		}
 	}
 	start := dom.Now()

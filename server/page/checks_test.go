@@ -170,5 +170,15 @@ func TestSendToSwitch(t *testing.T) {
 		if v, _ := sw.Find("option[selected]").Attr("value"); v != "" {
 			t.Errorf("selected = %q, want wirebook", v)
 		}
+		if got, _ := sw.Attr("data-ports"); got != "2502,2503,2504,2505" {
+			t.Errorf("data-ports = %q, want the course's own", got)
+		}
+	})
+	t.Run("the servers' ports follow -course-ports, the course's own where it says 0", func(t *testing.T) {
+		t.Parallel()
+		sw := checkedDocument(t, WithStudentHosts([]string{"10.0.0.7"}), WithStudentPorts(3502, 0, 3504, 3505)).Find("[data-target-choice]")
+		if got, _ := sw.Attr("data-ports"); got != "3502,2503,3504,3505" {
+			t.Errorf("data-ports = %q", got)
+		}
 	})
 }

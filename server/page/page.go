@@ -70,6 +70,7 @@ type config struct {
 	assetURL func(name string) string
 	mounts   map[int]string // course port → path prefix on the main address
 	students []string       // hosts the "send to" switch offers (-student-hosts)
+	ports    [4]int         // the course's servers' ports on those hosts
 }
 
 // Option configures New.
@@ -106,6 +107,20 @@ func WithStudentHosts(hosts []string) Option {
 	return func(c *config) { c.students = slices.Clone(hosts) }
 }
 
+// WithStudentPorts says where the course's servers listen on a student's
+// host, as -course-ports gives them (auth, files, echo, app); a 0 keeps the
+// course's own port, 2502 … 2505, as the relay does. The page hands them
+// to the client with the "send to" switch.
+func WithStudentPorts(auth, files, echo, app int) Option {
+	return func(c *config) {
+		for i, p := range [4]int{auth, files, echo, app} {
+			if p != 0 {
+				c.ports[i] = p
+			}
+		}
+	}
+}
+
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
 // static's dist folder (web/cmd/precompress). A missing client or missing
@@ -115,6 +130,7 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 		log:      slog.Default(),
 		snippets: web.SnippetFor,
 		mounts:   map[int]string{2503: "/files", 2504: "/echo"},
+		ports:    [4]int{2502, 2503, 2504, 2505},
 	}
 	for _, o := range opts {
 		o(&c)
@@ -210,6 +226,7 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 	v := templates.LessonView{
 		Title:        l.Title,
 		StudentHosts: c.students,
+		StudentPorts: joinPorts(c.ports),
 		Assets: templates.LessonAssets{
 			CSS:      c.assetURL(cssFile),
 			WasmExec: c.assetURL(wasmExecFile),
@@ -246,6 +263,15 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 		v.Blocks = append(v.Blocks, templates.LessonBlock{Cell: cv})
 	}
 	return v
+}
+
+// joinPorts writes ports as the client reads them, "2502,2503,2504,2505".
+func joinPorts(ports [4]int) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, ",")
 }
 
 // routePath is the path on the main address that serves target: its own

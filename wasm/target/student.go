@@ -7,25 +7,49 @@ import (
 	"wirebook/server/wireproto"
 )
 
-// The course's ports, as its notebook laid them out: where a student's own
-// servers listen when they follow the course.
+// Ports are the course's four servers' ports on a student's host, in the
+// order of wirebook's -course-ports: Basic auth (/secure), the file server
+// (at /), the request echo (at every path), the app (/hello, /json …).
+type Ports [4]int
+
+// CoursePorts are the course's own, as its notebook laid them out.
+var CoursePorts = Ports{2502, 2503, 2504, 2505}
+
 const (
-	PortAuth  = 2502 // Basic auth (/secure)
-	PortFiles = 2503 // the file server, at /
-	PortEcho  = 2504 // the request echo, at every path
-	PortApp   = 2505 // the app: /hello, /greeting, /stream, /json …
+	auth = iota
+	files
+	echo
+	app
 )
+
+// ParsePorts reads the page's list "2502,2503,2504,2505"; anything that is
+// not four ports is the course's own.
+func ParsePorts(s string) Ports {
+	var p Ports
+	rest, more := s, true
+	for i := range p {
+		var f string
+		f, rest, more = strings.Cut(rest, ",")
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 || n > 65535 || more != (i < len(p)-1) {
+			return CoursePorts
+		}
+		p[i] = n
+	}
+	return p
+}
 
 // Student is where a wire cell goes when the "send to" switch names a
 // student's host instead of wirebook: url (absolute, as the cell resolved
-// it against the page) moved to the course port that serves it on host.
-// wirebook serves every course port's routes under one address, so a path
-// on the page's origin picks its port: /secure to 2502, /files/… to 2503
-// and /echo/… to 2504 without their prefix, the rest to 2505. A cell that
-// names a course port already keeps it and only changes host. /ws/… stays
-// with wirebook (the course's servers have no WebSocket), and so does a URL
-// on any other host or port.
-func Student(url, pageOrigin, host string) string {
+// it against the page) moved to the course server on host that answers it.
+// wirebook serves every course server's routes under one address, so a
+// path on the page's origin picks the server: /secure the auth server,
+// /files/… the file server and /echo/… the echo without their prefix, the
+// rest the app. A cell that names a course port already goes to the same
+// server on host (the lesson writes the course's own ports, 2502 … 2505).
+// /ws/… stays with wirebook (the course's servers have no WebSocket), and
+// so does a URL on any other host or port.
+func Student(url, pageOrigin, host string, ports Ports) string {
 	scheme, rest, ok := strings.Cut(url, "://")
 	if !ok || host == "" {
 		return url
@@ -39,38 +63,41 @@ func Student(url, pageOrigin, host string) string {
 	}
 	_, po, _ := strings.Cut(pageOrigin, "://")
 	if !wireproto.EqualFold(authority, po) {
-		if p := port(authority); p >= PortAuth && p <= PortApp {
-			return scheme + "://" + host + ":" + strconv.Itoa(p) + path
+		p := port(authority)
+		for i := range ports {
+			if p == ports[i] || p == CoursePorts[i] {
+				return scheme + "://" + host + ":" + strconv.Itoa(ports[i]) + path
+			}
 		}
 		return url
 	}
-	to := PortApp
+	to := app
 	for _, r := range studentRoutes {
 		if under(path, r.prefix) {
-			if r.port == 0 {
+			if r.server < 0 {
 				return url
 			}
-			to = r.port
+			to = r.server
 			if r.strip {
 				path = strip(path, r.prefix)
 			}
 			break
 		}
 	}
-	return "http://" + host + ":" + strconv.Itoa(to) + path
+	return "http://" + host + ":" + strconv.Itoa(ports[to]) + path
 }
 
-// studentRoutes are the paths on wirebook's one address that belong to
-// another course port than the app's; port 0 stays with wirebook.
+// studentRoutes are the paths on wirebook's one address that another course
+// server than the app answers; -1 stays with wirebook.
 var studentRoutes = [...]struct {
 	prefix string
-	port   int
+	server int
 	strip  bool // the course's server serves it at its root
 }{
-	{"/ws/", 0, false},
-	{"/secure", PortAuth, false},
-	{"/files", PortFiles, true},
-	{"/echo", PortEcho, true},
+	{"/ws/", -1, false},
+	{"/secure", auth, false},
+	{"/files", files, true},
+	{"/echo", echo, true},
 }
 
 // under reports whether path is prefix or a path below it; a prefix that

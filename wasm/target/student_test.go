@@ -26,7 +26,7 @@ func TestStudent(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			if got := Student(row.url, page, row.host); got != row.want {
+			if got := Student(row.url, page, row.host, CoursePorts); got != row.want {
 				t.Errorf("Student(%q, %q) = %q, want %q", row.url, row.host, got, row.want)
 			}
 		})
@@ -35,7 +35,48 @@ func TestStudent(t *testing.T) {
 
 func TestStudentMatchesThePageOriginWithoutRegardToCase(t *testing.T) {
 	t.Parallel()
-	if got := Student("http://LOCALHOST:2500/hello", "http://localhost:2500", "h"); got != "http://h:2505/hello" {
+	if got := Student("http://LOCALHOST:2500/hello", "http://localhost:2500", "h", CoursePorts); got != "http://h:2505/hello" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// wirebook -course-ports moves the course's servers, on the students' hosts
+// too: the relay allows those ports there, so the page sends to them.
+func TestStudentOnOtherPorts(t *testing.T) {
+	t.Parallel()
+	ports := ParsePorts("3502,3503,3504,3505")
+	rows := []struct{ url, want string }{
+		{"http://127.0.0.1:2500/files/a.txt", "http://h:3503/a.txt"},
+		{"http://127.0.0.1:2500/secure", "http://h:3502/secure"},
+		{"http://127.0.0.1:2500/hello", "http://h:3505/hello"},
+		{"http://127.0.0.1:2503/greetings.txt", "http://h:3503/greetings.txt"},
+		{"http://127.0.0.1:3504/x", "http://h:3504/x"},
+	}
+	for _, row := range rows {
+		if got := Student(row.url, "http://127.0.0.1:2500", "h", ports); got != row.want {
+			t.Errorf("Student(%q) = %q, want %q", row.url, got, row.want)
+		}
+	}
+}
+
+func TestParsePorts(t *testing.T) {
+	t.Parallel()
+	rows := []struct {
+		in   string
+		want Ports
+	}{
+		{"2502,2503,2504,2505", CoursePorts},
+		{"1,2,3,4", Ports{1, 2, 3, 4}},
+		{"", CoursePorts},
+		{"1,2,3", CoursePorts},
+		{"1,2,3,x", CoursePorts},
+		{"1,2,3,0", CoursePorts},
+		{"1,2,3,70000", CoursePorts},
+		{"1,2,3,4,5", CoursePorts},
+	}
+	for _, row := range rows {
+		if got := ParsePorts(row.in); got != row.want {
+			t.Errorf("ParsePorts(%q) = %v, want %v", row.in, got, row.want)
+		}
 	}
 }
