@@ -154,7 +154,7 @@ func TestVerdictsInThePage(t *testing.T) {
 // own course ports stand in for the student's servers.
 func TestSendToYourServers(t *testing.T) {
 	t.Parallel()
-	ports := freePorts(t, 4)
+	ports := loopbackPorts(t, 4)
 	in := start(t, "-lesson", verdictLesson, "-course-ports="+strings.Join(ports, ","), "-student-hosts=127.0.0.1")
 	ctx := browser(t)
 	const echo = `Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.startsWith('GET /echo/'))`
@@ -183,9 +183,9 @@ func TestSendToYourServers(t *testing.T) {
 	}
 }
 
-// freePorts finds n ports free on loopback now; a test that listens on
+// loopbackPorts finds n ports free on loopback now; a test that listens on
 // them soon after rarely loses one to another process.
-func freePorts(t *testing.T, n int) []string {
+func loopbackPorts(t *testing.T, n int) []string {
 	t.Helper()
 	var out []string
 	var ls []net.Listener
