@@ -78,6 +78,9 @@ func TestChecksAreShownAndCounted(t *testing.T) {
 	if got := text(progress); got != "2 of 3 checks pass" {
 		t.Errorf("progress = %q after cell 1, want 2 of 3", got)
 	}
+	if got := text(q(t, doc, "[data-announce]")); !strings.HasSuffix(got, "; 2 of 2 checks pass.") {
+		t.Errorf("a screen reader hears %q, want the run's verdict at the end", got)
+	}
 
 	// Running it again replaces its part instead of adding to it.
 	runCell(t, cell)

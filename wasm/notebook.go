@@ -290,14 +290,18 @@ func (c *cell) exec(work func(r *run) string) {
 }
 
 // shown reads back the status line (status, time, size) of each output the
-// run left, the line around its [data-status], joined by "; ".
+// run left, the line around its [data-status], and the count of its checks
+// ("2 of 3 checks pass"), joined by "; ".
 func (c *cell) shown() string {
 	lines := ""
-	for _, s := range dom.QueryAll(c.outputs, "[data-status]") {
+	for _, s := range dom.QueryAll(c.outputs, "[data-status], [data-checks-sum]") {
 		if lines != "" {
 			lines += "; "
 		}
-		lines += s.Get("parentNode").Get("textContent").String()
+		if !dom.HasAttr(s, "data-checks-sum") { // the verdict's count is read as it is
+			s = s.Get("parentNode")
+		}
+		lines += s.Get("textContent").String()
 	}
 	return lines
 }
