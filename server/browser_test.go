@@ -192,6 +192,26 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		}
 	}
 
+	t.Run("every check of the lesson's own cells passes, exercises aside", func(t *testing.T) {
+		type reading struct {
+			Failed   []string `json:"failed"`
+			Unsolved int      `json:"unsolved"`
+			Progress string   `json:"progress"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`({
+			failed: Array.from(document.querySelectorAll('[data-cell]:not([data-exercise]) [data-expect][data-result="fail"]')).map(e =>
+				e.closest('[data-cell]').id + ': ' + e.textContent),
+			unsolved: document.querySelectorAll('[data-cell][data-exercise]:not([data-solved="true"])').length,
+			progress: (document.querySelector('[data-progress]') || {}).textContent || '',
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range got.Failed {
+			t.Errorf("after Run all a check fails: %s", f)
+		}
+		t.Logf("progress %q; %d exercises left to the student", got.Progress, got.Unsolved)
+	})
 	t.Run("a screen reader can tell the frames apart and hears one short line", func(t *testing.T) {
 		type reading struct {
 			Titles   []string `json:"titles"`

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -22,10 +23,15 @@ type notebook struct {
 	transports map[string]Transport
 	runAll     js.Value
 	live       js.Value // [data-announce], the page's one polite live region
+	progress   js.Value // [data-progress], "N of M checks pass"; absent without checks
+	total      int      // its M
 
 	mu       sync.Mutex
 	count    int
-	running  bool // Run all is going through the cells
+	running  bool         // Run all is going through the cells
+	target   string       // the student host the "send to" switch names; "" is wirebook
+	ports    target.Ports // the course's servers' ports on that host
+	passed   []int        // checks passed by each cell's latest run
 	removers []func()
 }
 
@@ -37,6 +43,20 @@ func newNotebook(doc js.Value, transports map[string]Transport) *notebook {
 		nb.cells = append(nb.cells, newCell(nb, i, el))
 	}
 	nb.live, _ = dom.Query(doc, "[data-announce]")
+	nb.passed = make([]int, len(nb.cells))
+	if p, ok := dom.Query(doc, "[data-progress]"); ok {
+		nb.progress = p
+		nb.total, _ = strconv.Atoi(dom.Attr(p, "data-total"))
+	}
+	if sw, ok := dom.Query(doc, "[data-target-choice]"); ok {
+		nb.ports = target.ParsePorts(dom.Attr(sw, "data-ports"))
+		nb.on(sw, "change", func(ev js.Value) {
+			host := ev.Get("target").Get("value").String()
+			nb.mu.Lock()
+			nb.target = host
+			nb.mu.Unlock()
+		})
+	}
 	if b, ok := dom.Query(doc, "[data-run-all]"); ok {
 		nb.runAll = b
 		nb.on(b, "click", func(js.Value) { go nb.runAllCells() })
@@ -81,6 +101,30 @@ func (nb *notebook) announce(msg string) {
 	dom.SetText(nb.live, msg)
 }
 
+// tally records how many checks a cell's latest run passed and shows the
+// lesson's count: a run replaces its cell's part, so running a cell twice
+// counts it once.
+func (nb *notebook) tally(index, passed int) {
+	nb.mu.Lock()
+	nb.passed[index] = passed
+	sum := 0
+	for _, n := range nb.passed {
+		sum += n
+	}
+	nb.mu.Unlock()
+	if nb.progress.Truthy() {
+		dom.SetText(nb.progress, render.Progress(sum, nb.total))
+	}
+}
+
+// studentHost is the host the "send to" switch names, or "" for wirebook.
+func (nb *notebook) studentHost() string {
+	nb.mu.Lock()
+	host := nb.target
+	nb.mu.Unlock()
+	return host
+}
+
 // next is the next execution count, as Jupyter numbers runs across the page.
 func (nb *notebook) next() int {
 	nb.mu.Lock()
@@ -118,6 +162,7 @@ type cell struct {
 	nb                                           *notebook
 	index                                        int
 	el, request, count, outputs, status, stopBtn js.Value
+	expect                                       js.Value // [data-expectations]; absent when the cell checks nothing
 
 	mu  sync.Mutex
 	cur *run // the run in flight (stopped or not) until it has ended, else nil
@@ -148,6 +193,7 @@ func newCell(nb *notebook, index int, el js.Value) *cell {
 	c.count, _ = dom.Query(el, "[data-count]")
 	c.outputs, _ = dom.Query(el, "[data-outputs]")
 	c.status, _ = dom.Query(el, "[data-copy-status]")
+	c.expect, _ = dom.Query(el, "[data-expectations]")
 
 	if b, ok := dom.Query(el, "[data-run]"); ok {
 		nb.on(b, "click", func(js.Value) { go c.run() })
@@ -228,6 +274,7 @@ func (c *cell) exec(work func(r *run) string) {
 
 	n := c.nb.next()
 	c.clear()
+	c.judge(nil) // until this run's verdicts come, the last run's are gone with its output
 	dom.SetAttr(c.el, "data-state", "running")
 	// A screen reader waits for the output to settle instead of reading
 	// each piece as it is put in.
@@ -243,14 +290,18 @@ func (c *cell) exec(work func(r *run) string) {
 }
 
 // shown reads back the status line (status, time, size) of each output the
-// run left, the line around its [data-status], joined by "; ".
+// run left, the line around its [data-status], and the count of its checks
+// ("2 of 3 checks pass"), joined by "; ".
 func (c *cell) shown() string {
 	lines := ""
-	for _, s := range dom.QueryAll(c.outputs, "[data-status]") {
+	for _, s := range dom.QueryAll(c.outputs, "[data-status], [data-checks-sum]") {
 		if lines != "" {
 			lines += "; "
 		}
-		lines += s.Get("parentNode").Get("textContent").String()
+		if !dom.HasAttr(s, "data-checks-sum") { // the verdict's count is read as it is
+			s = s.Get("parentNode")
+		}
+		lines += s.Get("textContent").String()
 	}
 	return lines
 }
@@ -304,11 +355,11 @@ func (c *cell) send(r *run) string {
 	if render.IsWebSocket(url) {
 		return c.openSocket(r, req, url, c.outputs)
 	}
-	t, ok := c.nb.transports[dom.Attr(c.el, "data-transport")]
-	if !ok {
-		t = c.nb.transports["browser"]
+	via := dom.Attr(c.el, "data-transport")
+	if _, ok := c.nb.transports[via]; !ok {
+		via = "browser"
 	}
-	if side := c.sendVia(r, t, req, url, c.outputs); side.Err != "" {
+	if side := c.sendVia(r, via, req, url, c.outputs); side.Err != "" {
 		return "error"
 	}
 	return "done"
@@ -340,7 +391,7 @@ func (c *cell) sendBoth(r *run) string {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sides[i] = c.sendVia(r, c.nb.transports[via], req, url, boxes[i])
+			sides[i] = c.sendVia(r, via, req, url, boxes[i])
 		}()
 	}
 	wg.Wait()
@@ -351,18 +402,28 @@ func (c *cell) sendBoth(r *run) string {
 	return "done"
 }
 
-// sendVia sends req with t, shows the answer in into, and returns what it showed.
-func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, into js.Value) render.Side {
+// sendVia sends req through the transport named via, shows the answer in
+// into, and returns what it showed. A wire cell goes to the student's host
+// when the "send to" switch names one, and carries the cell's expectations
+// for the server to check.
+func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, into js.Value) render.Side {
 	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
 	v.out.BlobURL = c.blobURL
 	v.out.Label = "cell " + itoa(c.index+1) + ": " + req.Method + " " + req.Target
+	if via == "wire" {
+		v.expect = c.expect.Truthy()
+		if host := c.nb.studentHost(); host != "" {
+			url = target.Student(url, js.Global().Get("location").Get("origin").String(), host, c.nb.ports)
+		}
+	}
 	start := dom.Now()
-	err := t.Send(r.stop, req, url, v)
+	err := c.nb.transports[via].Send(r.stop, req, url, v)
 	var side render.Side
 	if v.el.Truthy() {
 		v.end(v.out.End(since(start)))
 		side.Got, side.Head, side.Size = true, v.out.Received(), v.out.Size()
 	}
+	defer c.verdict(v, into)
 	if err == nil {
 		return side
 	}
@@ -381,6 +442,40 @@ func (c *cell) sendVia(r *run, t Transport, req wireproto.Request, url string, i
 	}
 	c.fail(into, v.el, side.Err)
 	return side
+}
+
+// verdict shows the checks of a run in its output, after everything else
+// it shows, and counts them; a run of a checked cell that no server checked
+// (the browser transport's) says so in one line.
+func (c *cell) verdict(v *view, into js.Value) {
+	if !c.expect.Truthy() {
+		return
+	}
+	at := v.el
+	if !at.Truthy() {
+		at = into
+	}
+	switch {
+	case v.checks != nil:
+		at.Call("appendChild", build(render.ChecksNode(v.checks)))
+		c.judge(v.checks)
+	case !v.expect && v.el.Truthy() && into.Equal(c.outputs): // in a compare, the wire side shows the checks
+		at.Call("appendChild", build(render.WireOnlyNode()))
+	}
+}
+
+// judge marks an exercise solved when every check of its latest run
+// passed, and counts the run's passes in the lesson's progress.
+func (c *cell) judge(cs []wireproto.CheckResult) {
+	passed, all := render.Verdict(cs)
+	if dom.HasAttr(c.el, "data-exercise") {
+		if all {
+			dom.SetAttr(c.el, "data-solved", "true")
+		} else {
+			dom.RemoveAttr(c.el, "data-solved")
+		}
+	}
+	c.nb.tally(c.index, passed)
 }
 
 // clear removes the last output and frees its images.
@@ -500,6 +595,24 @@ type view struct {
 	el, body js.Value // [data-output] and its [data-body]; undefined until Head
 	pre      js.Value // the live text, when the body is shown live
 	arr      *arrivalsView
+	expect   bool                    // the run carries the cell's expectations (wire only)
+	checks   []wireproto.CheckResult // the server's verdicts; nil until they come
+}
+
+// Expect is the cell's expectations, read as the page shows them when the
+// run starts; the wire transport sends them with the request.
+func (v *view) Expect() string {
+	if !v.expect {
+		return ""
+	}
+	return v.c.expect.Get("textContent").String()
+}
+
+func (v *view) Checks(cs []wireproto.CheckResult) {
+	if cs == nil {
+		cs = []wireproto.CheckResult{} // a frame of no checks is still a verdict
+	}
+	v.checks = cs
 }
 
 func (v *view) Head(h render.Head) {

@@ -62,12 +62,18 @@ type fake struct {
 	mu    sync.Mutex
 	sent  []string
 	delay chan struct{} // when set, a /stream body waits for it (or for stop)
+	// verdict, when set, is the server's check of a run that carries
+	// expectations (as the relay's check frame); nil checks nothing.
+	verdict func(url, expect string) []wireproto.CheckResult
 }
 
 func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error {
 	f.mu.Lock()
 	f.sent = append(f.sent, req.Method+" "+url)
 	f.mu.Unlock()
+	if cr, ok := recv.(checkedReceiver); ok && f.verdict != nil && cr.Expect() != "" {
+		defer func() { cr.Checks(f.verdict(url, cr.Expect())) }()
+	}
 	switch req.Target {
 	case "/hello":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{

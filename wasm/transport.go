@@ -45,5 +45,14 @@ type Receiver interface {
 	End(render.Timings)
 }
 
+// checkedReceiver is a Receiver that wants the server's verdicts. The wire
+// transport sends Expect (the cell's expectations, Hurl's grammar) with the
+// request and passes on the relay's check frame, which comes before End;
+// fetch has no server to check anything and ignores both.
+type checkedReceiver interface {
+	Expect() string
+	Checks([]wireproto.CheckResult)
+}
+
 // errStopped is what Send returns when its stop channel closed.
 var errStopped = errors.New("stopped")

@@ -56,6 +56,10 @@ func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url st
 		return errStopped
 	}
 	send := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: url}
+	checked, _ := recv.(checkedReceiver)
+	if checked != nil {
+		send.Expect = checked.Expect()
+	}
 	msg, err := send.AppendBinary(nil)
 	if err != nil {
 		return err
@@ -96,6 +100,10 @@ func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url st
 				recv.End(render.Timings{Connect: f.Connect, FirstByte: f.FirstByte, Total: f.Total,
 					Bytes: f.Bytes, Truncated: f.Truncated})
 				return nil
+			case wireproto.FrameCheck:
+				if checked != nil {
+					checked.Checks(f.Checks)
+				}
 			case wireproto.FrameError:
 				return &wireError{"the server could not relay the request: " + f.Message}
 			}

@@ -429,3 +429,46 @@ func TestWireErrorFrameShowsItsMessage(t *testing.T) {
 		t.Errorf("error = %q", got)
 	}
 }
+
+// checkedEvents is events that also takes the server's verdicts.
+type checkedEvents struct {
+	events
+	expect string
+}
+
+func (c checkedEvents) Expect() string { return c.expect }
+
+func (c checkedEvents) Checks(cs []wireproto.CheckResult) {
+	for _, r := range cs {
+		c.events <- "check " + itoa(r.Line) + " " + map[bool]string{true: "pass", false: "fail"}[r.Pass] + " " + r.Text + " got " + r.Got
+	}
+}
+
+func TestWireSendsExpectationsAndPassesOnTheirChecks(t *testing.T) {
+	page(t)
+	socks := installWebSocket(t)
+	w := &wireTransport{}
+	rec := checkedEvents{events: make(events, 8), expect: "HTTP 200\n[Asserts]\nbody contains \"Hello\""}
+	errc := sendAsync(w, nil, "/hello", rec)
+	ws := socks.socket(t, 0)
+	ws.Call("open")
+	f := waitSent(t, ws, 1)[0]
+	if f.Expect != rec.expect {
+		t.Fatalf("send frame's Expect = %q, want the cell's %q", f.Expect, rec.expect)
+	}
+	serve(t, ws,
+		wireproto.Frame{Type: wireproto.FrameHead, ID: f.ID, Status: 500},
+		wireproto.Frame{Type: wireproto.FrameCheck, ID: f.ID, Checks: []wireproto.CheckResult{
+			{Line: 1, Text: "HTTP 200", Got: "500", Want: "200"},
+			{Line: 3, Pass: true, Text: `body contains "Hello"`, Got: "Hello"}}},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: f.ID},
+	)
+	if err := result(t, errc); err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	for i, want := range []string{"head", "check 1 fail HTTP 200 got 500", `check 3 pass body contains "Hello" got Hello`, "end"} {
+		if got := rec.next(t); !strings.HasPrefix(got, want) {
+			t.Errorf("call %d = %q, want %q…", i, got, want)
+		}
+	}
+}

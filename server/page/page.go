@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,8 @@ type config struct {
 	snippets func(path string) (web.Snippet, bool)
 	assetURL func(name string) string
 	mounts   map[int]string // course port → path prefix on the main address
+	students []string       // hosts the "send to" switch offers (-student-hosts)
+	ports    [4]int         // the course's servers' ports on those hosts
 }
 
 // Option configures New.
@@ -94,6 +97,30 @@ func WithAssetURL(f func(name string) string) Option { return func(c *config) { 
 // the course's own ports, 2503 and 2504.
 func WithCoursePorts(mounts map[int]string) Option { return func(c *config) { c.mounts = mounts } }
 
+// WithStudentHosts lists the hosts, besides wirebook itself, that the
+// page's "send to" switch offers: a student running the course's servers on
+// one of them sends the wire cells to its course ports, and the checks run
+// against their own code. The relay must allow the same hosts
+// (-student-hosts sets both). The default is none: the switch shows only
+// wirebook, disabled.
+func WithStudentHosts(hosts []string) Option {
+	return func(c *config) { c.students = slices.Clone(hosts) }
+}
+
+// WithStudentPorts says where the course's servers listen on a student's
+// host, as -course-ports gives them (auth, files, echo, app); a 0 keeps the
+// course's own port, 2502 … 2505, as the relay does. The page hands them
+// to the client with the "send to" switch.
+func WithStudentPorts(auth, files, echo, app int) Option {
+	return func(c *config) {
+		for i, p := range [4]int{auth, files, echo, app} {
+			if p != 0 {
+				c.ports[i] = p
+			}
+		}
+	}
+}
+
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
 // static's dist folder (server/tools/precompress). A missing client or missing
@@ -103,6 +130,7 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 		log:      slog.Default(),
 		snippets: web.SnippetFor,
 		mounts:   map[int]string{2503: "/files", 2504: "/echo"},
+		ports:    [4]int{2502, 2503, 2504, 2505},
 	}
 	for _, o := range opts {
 		o(&c)
@@ -196,7 +224,9 @@ func compress(b []byte) (br, gz []byte, err error) {
 // view turns the parsed lesson into what the template shows.
 func view(l *lesson.Lesson, c config) templates.LessonView {
 	v := templates.LessonView{
-		Title: l.Title,
+		Title:        l.Title,
+		StudentHosts: c.students,
+		StudentPorts: joinPorts(c.ports),
 		Assets: templates.LessonAssets{
 			CSS:      c.assetURL(cssFile),
 			WasmExec: c.assetURL(wasmExecFile),
@@ -220,8 +250,12 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Text:      cell.Text,
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
+			Expect:    cell.ExpectText,
+			Checks:    cell.Expect.Len(),
+			Exercise:  cell.Exercise,
 			Socket:    strings.HasPrefix(routePath(cell.Request.Target, c.mounts), "/ws/"),
 		}
+		v.Checks += cv.Checks
 		if s, ok := c.snippets(routePath(cell.Request.Target, c.mounts)); ok && !shown[s.Route] {
 			shown[s.Route] = true
 			cv.Snippet = &s
@@ -229,6 +263,15 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 		v.Blocks = append(v.Blocks, templates.LessonBlock{Cell: cv})
 	}
 	return v
+}
+
+// joinPorts writes ports as the client reads them, "2502,2503,2504,2505".
+func joinPorts(ports [4]int) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, ",")
 }
 
 // routePath is the path on the main address that serves target: its own
