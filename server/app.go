@@ -183,6 +183,8 @@ func (a *app) newPage() (*page.Handler, error) {
 	return page.New(l, web.Static(),
 		page.WithLogger(a.log),
 		page.WithCoursePorts(map[int]string{ports.files: "/files", ports.echo: "/echo"}),
+		page.WithStudentHosts(a.cfg.studentHosts),
+		page.WithStudentPorts(ports.auth, ports.files, ports.echo, ports.app),
 	)
 }
 
