@@ -162,6 +162,9 @@ func (lt *linter) fenceCase(fences []fence) {
 			continue
 		}
 		want := f.marker + "http" + strings.TrimPrefix(f.info, w)
+		if !f.topLevel {
+			want += " at the start of a line, outside the list or quote" // where lesson.Parse wants a cell
+		}
 		lt.warn(f.line, FenceCase, fmt.Sprintf("%s%s shows as plain code, not a request cell: only a lowercase http starts a cell; write %s",
 			f.marker, f.info, want))
 	}

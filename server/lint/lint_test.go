@@ -76,6 +76,11 @@ func TestFenceCaseMessage(t *testing.T) {
 	if len(ws) != 1 || ws[0].String() != want {
 		t.Errorf("warnings %v, want [%s]", ws, want)
 	}
+	ws = lint(t, "# T\n\n- item\n\n  ```HTTP\n  GET /a\n  ```\n\n```http\nGET /b\n```\n", nil)
+	want = "l.md:5: ```HTTP shows as plain code, not a request cell: only a lowercase http starts a cell; write ```http at the start of a line, outside the list or quote"
+	if len(ws) != 1 || ws[0].String() != want {
+		t.Errorf("in a list, warnings %v, want [%s]", ws, want)
+	}
 }
 
 func TestTwoRequests(t *testing.T) {
