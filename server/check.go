@@ -15,6 +15,7 @@ import (
 
 	"wirebook/server/check"
 	"wirebook/server/lesson"
+	"wirebook/server/lint"
 	"wirebook/server/relay"
 	"wirebook/web"
 )
@@ -28,12 +29,15 @@ type checkConfig struct {
 	timeout        time.Duration
 	streamMaxDelay time.Duration
 	files, users   string   // of the in-process wirebook, as its -files and -users
+	relayAllow     []string // more hosts the relay may reach, as the server's -relay-allow
+	strict         bool     // lint warnings fail the run
 	lessons        []string // files; none means the embedded lesson
 }
 
-// runCheck is `wirebook check [flags] [LESSON.md …]`: every cell of the
-// lessons, sent through a relay to where the flags say, each expectation
-// reported; an error if any failed.
+// runCheck is `wirebook check [flags] [LESSON.md …]`: every lesson's lint
+// warnings, then every cell of the lessons, sent through a relay to where
+// the flags say, each expectation reported; an error if any failed, or with
+// -strict if there was a warning.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseCheckFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -42,7 +46,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return errUsage{err}
 	}
-	lessons, err := loadLessons(cfg.lessons)
+	lessons, err := loadLessons(cfg.lessons, stderr)
 	if err != nil {
 		return errUsage{err}
 	}
@@ -55,15 +59,25 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The relay reaches exactly what the command line named: it is the
 	// user's own, but a lesson's absolute URLs must not reach further.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rl := relay.New(relay.WithAllowedHosts(hosts...), relay.WithTimeout(cfg.timeout), relay.WithLogger(quiet))
+	rl := relay.New(relay.WithAllowedHosts(hosts...), relay.WithAllowedHosts(cfg.relayAllow...),
+		relay.WithTimeout(cfg.timeout), relay.WithLogger(quiet))
 	defer rl.Wait()
 
 	checker := check.New(rl, route)
 	report := check.NewPrinter(stdout)
+	refused := refusedBy(route, rl)
 	var suites []check.Suite
+	warnings := 0
 	for _, l := range lessons {
 		report.Lesson(l.name, l.Title)
-		suites = append(suites, checker.Lesson(ctx, l.name, l.Lesson, report.Cell))
+		ws := lint.Lint(l.name, l.src, l.Lesson, refused)
+		for _, w := range ws {
+			report.Warn(w)
+		}
+		warnings += len(ws)
+		s := checker.Lesson(ctx, l.name, l.Lesson, report.Cell)
+		s.Warnings = ws
+		suites = append(suites, s)
 	}
 	passed, failed, err := report.Close()
 	if err != nil {
@@ -81,7 +95,24 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// Exit status 1; the report above has said which and why.
 		return fmt.Errorf("check: %d of %d checks failed", failed, passed+failed)
 	}
+	if cfg.strict && warnings > 0 {
+		return fmt.Errorf("check: %d lint warnings, and -strict fails on them", warnings)
+	}
 	return nil
+}
+
+// refusedBy says why rl would refuse a cell's full URL once route has
+// placed it, as lint.Lint asks: a URL on a course port goes to the port
+// standing for it, so it is never refused for naming 2505. A cell the
+// route skips is not sent, and one it cannot place fails when checked.
+func refusedBy(route check.Route, rl *relay.Relay) func(string) string {
+	return func(target string) string {
+		url, skip, err := route(target)
+		if err != nil || skip != "" {
+			return ""
+		}
+		return rl.Refusal(url)
+	}
 }
 
 func parseCheckFlags(args []string, stderr io.Writer) (checkConfig, error) {
@@ -97,6 +128,8 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkConfig, error) {
 	fs.DurationVar(&cfg.streamMaxDelay, "stream-max-delay", 3*time.Second, "longest random pause after each /stream greeting of the in-process wirebook")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the in-process wirebook's file server serves (default: the embedded sample folder)")
 	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for the in-process wirebook's /secure (default: the course's demo user)")
+	relayAllow := fs.String("relay-allow", "", "comma-separated extra `hosts` (host or host:port) a lesson's full URLs may reach, as the server's -relay-allow")
+	fs.BoolVar(&cfg.strict, "strict", false, "exit 1 if the lessons have lint warnings, even when every check passed")
 	if err := fs.Parse(args); err != nil {
 		return checkConfig{}, err
 	}
@@ -115,6 +148,11 @@ func parseCheckFlags(args []string, stderr io.Writer) (checkConfig, error) {
 		return checkConfig{}, fmt.Errorf("-timeout %v: want more than 0 and at most %v", cfg.timeout, relay.MaxTimeout)
 	case cfg.streamMaxDelay < 0 || cfg.streamMaxDelay > time.Minute:
 		return checkConfig{}, fmt.Errorf("-stream-max-delay %v: want 0 to 1m", cfg.streamMaxDelay)
+	case *relayAllow != "" && cfg.target != "":
+		return checkConfig{}, errors.New("-relay-allow lets a lesson's full URLs through, but -target sends every cell's path to one server: give one")
+	}
+	if cfg.relayAllow, err = relay.ParseHosts(*relayAllow); err != nil {
+		return checkConfig{}, fmt.Errorf("-relay-allow: %w", err)
 	}
 	if cfg.coursePorts, err = parsePorts(*ports); err != nil {
 		return checkConfig{}, fmt.Errorf("-course-ports: %w", err)
@@ -151,8 +189,12 @@ Usage:
   wirebook check [flags] [LESSON.md …]
 
 With no lesson, the embedded one. With no -course-host or -target, the cells go to a
-wirebook started in-process on free ports. Exit status: 0 every check passed, 1 a check
-failed or a cell could not be sent, 2 a bad lesson or command line.
+wirebook started in-process on free ports. Before its cells, each lesson's lint warnings:
+"warning: file:line: message (rule)" for a fence HTTP in capitals (plain code, not a cell),
+a second request line in one cell, a full URL the relay would refuse, a repeated heading,
+no title.
+Exit status: 0 every check passed (warnings or not, unless -strict), 1 a check failed, a
+cell could not be sent, or -strict and a warning, 2 a bad lesson or command line.
 
 Flags:
 `)
@@ -167,19 +209,34 @@ Examples:
 `)
 }
 
-// namedLesson is a parsed lesson and the name its errors and reports use.
+// namedLesson is a parsed lesson, its source and the name its errors and
+// reports use.
 type namedLesson struct {
 	name string
+	src  []byte
 	*lesson.Lesson
 }
 
-func loadLessons(files []string) ([]namedLesson, error) {
+// loadLessons reads and parses the lessons. Of one that does not parse, the
+// warnings about its source go to stderr before the error: a ```HTTP fence
+// is often why a lesson has "no request cells".
+func loadLessons(files []string, stderr io.Writer) ([]namedLesson, error) {
+	parse := func(name string, src []byte) (namedLesson, error) {
+		l, err := lesson.Parse(name, src)
+		if err != nil {
+			for _, w := range lint.Lint(name, src, nil, nil) {
+				fmt.Fprintf(stderr, "warning: %s (%s)\n", w, w.Rule)
+			}
+			return namedLesson{}, err
+		}
+		return namedLesson{name, src, l}, nil
+	}
 	if len(files) == 0 {
-		l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
+		l, err := parse(web.DefaultLessonName, web.DefaultLesson())
 		if err != nil {
 			return nil, err
 		}
-		return []namedLesson{{web.DefaultLessonName, l}}, nil
+		return []namedLesson{l}, nil
 	}
 	var out []namedLesson
 	for _, name := range files {
@@ -187,11 +244,11 @@ func loadLessons(files []string) ([]namedLesson, error) {
 		if err != nil {
 			return nil, err
 		}
-		l, err := lesson.Parse(name, src)
+		l, err := parse(name, src)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, namedLesson{name, l})
+		out = append(out, l)
 	}
 	return out, nil
 }

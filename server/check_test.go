@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -105,6 +108,9 @@ func TestEmbeddedLessonPassesCheck(t *testing.T) {
 	if passed, failed := totals(t, out); passed != want || failed != 0 {
 		t.Errorf("%d passed, %d failed; want %d passed (every expectation of the lesson), 0 failed\n%s", passed, failed, want, out)
 	}
+	if strings.Contains(out, "warning: ") {
+		t.Errorf("the embedded lesson has lint warnings:\n%s", out)
+	}
 
 	b, err := os.ReadFile(junit)
 	if err != nil {
@@ -198,7 +204,7 @@ func TestCheckHelpExitsZero(t *testing.T) {
 	if code != 0 {
 		t.Errorf("check -h exits %d, want 0", code)
 	}
-	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md …]", "-course-host", "-course-ports", "-target", "-junit", "Exit status"} {
+	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md …]", "-course-host", "-course-ports", "-target", "-junit", "-relay-allow", "-strict", "Exit status"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("check -h does not say %q:\n%s", want, errOut)
 		}
@@ -227,6 +233,8 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 		{"a files folder that is not there", []string{"-files", filepath.Join(dir, "nowhere")}, "-files: "},
 		{"-files with -target", []string{"-target", "http://127.0.0.1:8000", "-files", dir}, "set the in-process wirebook"},
 		{"a lesson that is not there", []string{filepath.Join(dir, "missing.md")}, "missing.md: no such file"},
+		{"-relay-allow with -target", []string{"-target", "http://127.0.0.1:8000", "-relay-allow", "example.com"}, "-relay-allow lets a lesson's full URLs through"},
+		{"-relay-allow that is not a host", []string{"-relay-allow", "127.1"}, "-relay-allow: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -300,5 +308,93 @@ func TestEmbeddedLessonFindsOnlyTheStudentServersFaults(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("report:\n%s", out)
+	}
+}
+
+// Warnings are said before the lesson's cells and counted, but only
+// -strict fails on them.
+func TestCheckWarnsAndOnlyStrictFails(t *testing.T) {
+	t.Parallel()
+	const fixture = "testdata/lint-lesson.md"
+	wantWarnings := "lint-lesson.md: Every trap, once\n" +
+		"warning: " + fixture + ":5: ```HTTP shows as plain code, not a request cell: only a lowercase http starts a cell; write ```http (fence-case)\n" +
+		"warning: " + fixture + ":13: \"GET /hello\" is a second request line in the cell whose request starts on line 10: a cell sends one request, and this line goes out as part of it; split it into two ```http cells (two-requests)\n" +
+		"warning: " + fixture + ":16: the level-2 heading \"A cell\" repeats the one on line 3: the contents list shows the same words twice and this one's anchor differs only by a number; say what is different here (repeated-heading)\n" +
+		"warning: " + fixture + ":19: the relay would refuse this cell's target http://example.com/greeting: example.com:80 is not one of wirebook's own addresses (allow it with -relay-allow) (refused-target)\n" +
+		"In [1] POST /echo/form → "
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"warnings are not failures", nil, 0},
+		{"-strict fails on them", []string{"-strict"}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := runCheckCmd(t, append(tt.args, "-stream-max-delay", "1ms", fixture)...)
+			if code != tt.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", code, tt.code, errOut)
+			}
+			if !strings.Contains(out, "testdata/"+wantWarnings) {
+				t.Errorf("the report does not start with the lesson's four warnings:\n%s\nwant:\n%s", out, wantWarnings)
+			}
+			if !strings.HasSuffix(out, "\n1 passed, 0 failed, 4 warnings\n") {
+				t.Errorf("the closing line does not count the warnings:\n%s", out)
+			}
+			if tt.code == 1 && !strings.Contains(errOut, "4 lint warnings, and -strict fails on them") {
+				t.Errorf("stderr %q does not say why -strict failed", errOut)
+			}
+		})
+	}
+}
+
+// A full URL is refused or sent as the command line says: the warning
+// comes with the failure it foretells, and -relay-allow removes both.
+func TestCheckWarnsOfRefusedTargetsUnlessAllowed(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "outside\n") }))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	name := filepath.Join(t.TempDir(), "outside.md")
+	if err := os.WriteFile(name, []byte("# Outside\n\n```http\nGET "+srv.URL+"/x\nHTTP 200\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
+		out, _, code := runCheckCmd(t, name)
+		want := "warning: " + name + ":4: the relay would refuse this cell's target " + srv.URL + "/x: " + host +
+			" is not one of wirebook's own addresses (allow it with -relay-allow) (refused-target)\nIn [1] GET " + srv.URL + "/x\n  ✗ not sent: refused: "
+		if code != 1 || !strings.Contains(out, want) || !strings.HasSuffix(out, "\n0 passed, 1 failed, 1 warning\n") {
+			t.Errorf("exit status %d, want 1, and the report to say %q, and to count 1 warning:\n%s", code, want, out)
+		}
+	})
+	t.Run("allowed", func(t *testing.T) {
+		t.Parallel()
+		out, _, code := runCheckCmd(t, "-relay-allow", host, name)
+		if code != 0 || strings.Contains(out, "warning: ") || !strings.Contains(out, "In [1] GET "+srv.URL+"/x → 200 OK\n  ✓ HTTP 200\n") {
+			t.Errorf("exit status %d, want 0, with no warning and the cell sent:\n%s", code, out)
+		}
+		totals(t, out) // the closing line has no warnings part
+	})
+}
+
+// Of a lesson that does not parse, the warnings about its source come
+// before the error: here they say why.
+func TestCheckWarnsAboutALessonThatDoesNotParse(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "untitled.md")
+	if err := os.WriteFile(name, []byte("Text.\n\n```HTTP\nGET /a\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCheckCmd(t, name)
+	if code != 2 || out != "" {
+		t.Errorf("exit status %d, want 2, and no report (stdout %q)", code, out)
+	}
+	want := "warning: " + name + ":1: the lesson has no title: start it with a level-1 heading (# Title), which names it on its page and in the course's index (no-title)\n" +
+		"warning: " + name + ":3: ```HTTP shows as plain code, not a request cell: only a lowercase http starts a cell; write ```http (fence-case)\n" +
+		"wirebook: " + name + ":1: no title"
+	if !strings.HasPrefix(errOut, want) {
+		t.Errorf("stderr:\n%s\nwant it to start:\n%s", errOut, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wirebook/server/lesson"
+	"wirebook/server/lint"
 	"wirebook/server/wireproto"
 )
 
@@ -23,9 +24,10 @@ type Sender interface {
 
 // Suite is one lesson, checked.
 type Suite struct {
-	Name  string // the file, as errors name it
-	Title string
-	Cells []Cell
+	Name     string // the file, as errors name it
+	Title    string
+	Cells    []Cell
+	Warnings []lint.Warning // about the lesson's source; not failures
 }
 
 // Cell is one request cell, sent and checked.

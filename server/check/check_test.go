@@ -10,6 +10,7 @@ import (
 	"wirebook/server/expect"
 	"wirebook/server/internal/student"
 	"wirebook/server/lesson"
+	"wirebook/server/lint"
 	"wirebook/server/relay"
 	"wirebook/server/wireproto"
 )
@@ -224,5 +225,54 @@ func TestACellThatCannotBeSentFails(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report does not say %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestWarningsComeBeforeTheCellsAndAreCounted(t *testing.T) {
+	t.Parallel()
+	suites := []Suite{{
+		Name: "l.md", Title: "Linted",
+		Warnings: []lint.Warning{
+			{File: "l.md", Line: 3, Rule: lint.FenceCase, Msg: "```HTTP shows as plain code"},
+			{File: "l.md", Line: 9, Rule: lint.RepeatedHeading, Msg: "a heading again"},
+		},
+		Cells: []Cell{{N: 1, Request: "GET /skipped", Skipped: "not sent"}},
+	}}
+	var out bytes.Buffer
+	if _, _, err := Print(&out, suites); err != nil {
+		t.Fatal(err)
+	}
+	want := "l.md: Linted\n" +
+		"warning: l.md:3: ```HTTP shows as plain code (fence-case)\n" +
+		"warning: l.md:9: a heading again (repeated-heading)\n" +
+		"In [1] GET /skipped — skipped: not sent\n" +
+		"\n0 passed, 0 failed, 2 warnings\n"
+	if got := out.String(); got != want {
+		t.Errorf("report:\n%s\nwant:\n%s", got, want)
+	}
+
+	out.Reset()
+	suites[0].Warnings = suites[0].Warnings[:1]
+	Print(&out, suites)
+	if !strings.HasSuffix(out.String(), "\n0 passed, 0 failed, 1 warning\n") {
+		t.Errorf("one warning closes with %q, want 0 passed, 0 failed, 1 warning", out.String())
+	}
+
+	out.Reset()
+	if err := WriteJUnit(&out, suites); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Err      string `xml:"system-err"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Suites) != 1 || doc.Suites[0].Err != "warning: l.md:3: ```HTTP shows as plain code (fence-case)\n" || doc.Suites[0].Failures != 0 || doc.Suites[0].Tests != 1 {
+		t.Errorf("JUnit = %+v, want the warning as the suite's system-err, not a test or a failure", doc.Suites)
 	}
 }

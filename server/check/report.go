@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"wirebook/server/lint"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -18,13 +20,15 @@ func plural(n int, noun string) string {
 }
 
 // Printer writes a run as a person reads it: per lesson a line naming it;
-// per cell a line naming it and what came back, then each check as ✓ or ✗
-// (a failure with what came back and what was wanted); at the end one
-// closing line "N passed, N failed". Write errors are kept for Close.
+// then its lint warnings, "warning: file:line: msg (rule)"; per cell a line
+// naming it and what came back, then each check as ✓ or ✗ (a failure with
+// what came back and what was wanted); at the end one closing line "N
+// passed, N failed", and ", N warnings" if there were any. Write errors are
+// kept for Close.
 type Printer struct {
-	w              *bufio.Writer
-	passed, failed int
-	lessons        int
+	w                        *bufio.Writer
+	passed, failed, warnings int
+	lessons                  int
 }
 
 // NewPrinter returns a Printer writing to w.
@@ -40,6 +44,16 @@ func (p *Printer) Lesson(name, title string) {
 	p.w.Flush()
 }
 
+// Warn reports one lint warning about the lesson just started.
+func (p *Printer) Warn(w lint.Warning) {
+	p.w.WriteString(warningLine(w))
+	p.warnings++
+	p.w.Flush()
+}
+
+// warningLine is how the report and JUnit's system-err show a warning.
+func warningLine(w lint.Warning) string { return "warning: " + w.String() + " (" + w.Rule + ")\n" }
+
 // Cell reports one cell and counts its checks.
 func (p *Printer) Cell(c Cell) {
 	printCell(p.w, c)
@@ -50,7 +64,11 @@ func (p *Printer) Cell(c Cell) {
 
 // Close writes the closing line and returns the totals.
 func (p *Printer) Close() (passed, failed int, err error) {
-	p.w.WriteString("\n" + itoa(p.passed) + " passed, " + itoa(p.failed) + " failed\n")
+	p.w.WriteString("\n" + itoa(p.passed) + " passed, " + itoa(p.failed) + " failed")
+	if p.warnings > 0 {
+		p.w.WriteString(", " + plural(p.warnings, "warning"))
+	}
+	p.w.WriteString("\n")
 	return p.passed, p.failed, p.w.Flush()
 }
 
@@ -59,6 +77,9 @@ func Print(w io.Writer, suites []Suite) (passed, failed int, err error) {
 	p := NewPrinter(w)
 	for _, s := range suites {
 		p.Lesson(s.Name, s.Title)
+		for _, w := range s.Warnings {
+			p.Warn(w)
+		}
 		for _, c := range s.Cells {
 			p.Cell(c)
 		}
@@ -106,7 +127,10 @@ func notSent(c Cell) string {
 }
 
 // JUnit XML, as CI systems read it: a testsuite per lesson, a testcase per
-// cell, a failure element per failed check.
+// cell, a failure element per failed check. Lint warnings are the suite's
+// system-err, one per line as the report prints them: they are not
+// failures, and CI systems show system-err beside the suite without
+// counting it.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Tests    int          `xml:"tests,attr"`
@@ -121,6 +145,7 @@ type junitSuite struct {
 	Skipped  int         `xml:"skipped,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
+	Err      string      `xml:"system-err,omitempty"`
 }
 
 type junitCase struct {
@@ -147,6 +172,9 @@ func WriteJUnit(w io.Writer, suites []Suite) error {
 	doc := junitSuites{}
 	for _, s := range suites {
 		js := junitSuite{Name: s.Name}
+		for _, w := range s.Warnings {
+			js.Err += warningLine(w)
+		}
 		var total float64
 		for _, c := range s.Cells {
 			jc := junitCase{Name: "In [" + itoa(c.N) + "] " + c.Request, Classname: s.Name, Time: seconds(c.Time.Seconds())}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -200,5 +201,42 @@ func TestAllowHostsWhileServing(t *testing.T) {
 	}
 	if fs := c.get("http://" + addr + "/"); body(fs) != "hi" {
 		t.Errorf("after AllowHosts: frames %+v, want body hi", fs)
+	}
+}
+
+func TestRefusal(t *testing.T) {
+	t.Parallel()
+	r := New(WithAllowedHosts("127.0.0.1:2500", "kdm.training"), WithLogger(slog.New(slog.DiscardHandler)))
+	tests := []struct {
+		name, url string
+		want      string // "" if allowed, else the whole refusal
+	}{
+		{"an allowed listener", "http://127.0.0.1:2500/hello", ""},
+		{"a listed name", "https://kdm.training/", ""},
+		{"a host not listed names the flag that allows it", "http://example.com/", "refused: example.com:80 is not one of wirebook's own addresses (allow it with -relay-allow)"},
+		{"another port of an allowed address", "http://127.0.0.1:2501/", "refused: 127.0.0.1:2501 is not one of wirebook's own addresses (allow it with -relay-allow)"},
+		{"not http", "ftp://kdm.training/", `refused: only http:// and https:// URLs can be sent, not "ftp:"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := r.Refusal(tt.url); got != tt.want {
+				t.Errorf("Refusal(%q) = %q, want %q", tt.url, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRefusalFollowsAllowHosts(t *testing.T) {
+	t.Parallel()
+	r := New(WithLogger(slog.New(slog.DiscardHandler)))
+	if r.Refusal("http://example.com/") == "" {
+		t.Fatal("a relay allowing nothing allowed example.com")
+	}
+	if err := r.AllowHosts("example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Refusal("http://example.com/"); got != "" {
+		t.Errorf("after AllowHosts, Refusal = %q, want allowed", got)
 	}
 }

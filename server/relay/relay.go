@@ -133,6 +133,19 @@ func (r *Relay) AllowHosts(hostports ...string) error {
 	}
 }
 
+// Refusal is why the relay, as configured now, would refuse to send to url:
+// the message a student would see ("refused: …"), or "" if the URL passes.
+// It sends nothing and resolves no name, so it answers for the URL as
+// written: a listed host name is still refused when dialled if its DNS
+// answer is a private address (see policy.permit). `wirebook check` asks it
+// to warn about a lesson's cells before sending them.
+func (r *Relay) Refusal(url string) string {
+	if _, err := r.policy.Load().check(url); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
 // ParseHosts splits a -relay-allow value ("kdm.training, 127.0.0.1:8080")
 // at commas and checks each entry as WithAllowedHosts reads it.
 func ParseHosts(list string) ([]string, error) {
