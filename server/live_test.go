@@ -112,14 +112,14 @@ func TestWatchReloadsAndReportsErrors(t *testing.T) {
 
 	writeLesson(t, path, strings.Replace(liveLesson, "GET /hello\n", "GET /hello\nno colon here\n", 1))
 	got = nextEvent(t, ev)
-	if !strings.HasPrefix(got, "error: "+path+":9: ") {
+	if !strings.HasPrefix(got, "failed: "+path+":9: ") {
 		t.Fatalf("after breaking the lesson: event %q, want the error at %s:9", got, path)
 	}
 	if v, _ := pageVersion(t, in); v != v2 {
 		t.Fatal("a broken lesson replaced the last good page")
 	}
 	// A page opened now learns of the error at once.
-	if got := nextEvent(t, events(t, in, v2)); !strings.HasPrefix(got, "error: ") {
+	if got := nextEvent(t, events(t, in, v2)); !strings.HasPrefix(got, "failed: ") {
 		t.Fatalf("a new subscriber got %q, want the error", got)
 	}
 

@@ -13,8 +13,11 @@
 //	event: reloaded
 //	data: <version>            the lesson parses; a page of another version reloads
 //
-//	event: error
+//	event: failed
 //	data: <file:line: reason>  the lesson no longer parses; the page shows it
+//
+// (Not "error": EventSource fires an event of that name itself when its
+// connection drops, which a page would mistake for a broken lesson.)
 //
 // A subscriber names its lesson and the version it shows
 // (?lesson=<id>&v=<version>, the page's html[data-version]). A page that
@@ -229,7 +232,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		now := h.current(lesson)
 		switch {
 		case now.err != "" && now.err != errShown:
-			s.event("error", now.err)
+			s.event("failed", now.err)
 			errShown = now.err
 		case now.err == "" && (now.version != shown || errShown != ""):
 			s.event("reloaded", now.version)

@@ -113,7 +113,7 @@ func TestConnect(t *testing.T) {
 		{"a page of a broken lesson gets the error at once", func(h *livereload.Hub) {
 			h.Reloaded("", "v2")
 			h.Failed("", "lesson.md:3: no colon")
-		}, "lesson=&v=v2", &event{"error", "lesson.md:3: no colon"}},
+		}, "lesson=&v=v2", &event{"failed", "lesson.md:3: no colon"}},
 		{"lessons are apart", func(h *livereload.Hub) {
 			h.Reloaded("a", "v1")
 			h.Reloaded("b", "v2")
@@ -147,7 +147,7 @@ func TestPublish(t *testing.T) {
 	h.Reloaded("", "v1") // unchanged: a save that changed nothing
 	s.none(t)
 	h.Failed("", "lesson.md:7: cell header \"X\" has no colon\nsecond line")
-	if got := s.next(t); got != (event{"error", "lesson.md:7: cell header \"X\" has no colon\nsecond line"}) {
+	if got := s.next(t); got != (event{"failed", "lesson.md:7: cell header \"X\" has no colon\nsecond line"}) {
 		t.Fatalf("got %+v", got)
 	}
 	h.Failed("", "lesson.md:7: cell header \"X\" has no colon\nsecond line") // the same error again
