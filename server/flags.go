@@ -169,6 +169,9 @@ Examples:
 
   # Your own lesson and folder of files, with the course's ports for its notebook
   wirebook -lesson lessons/http.md -files lessons/site -course-ports
+
+  # Writing a lesson: each save reloads the open pages, or shows them the error
+  wirebook -lesson lessons/http.md -watch
 `)
 }
 
