@@ -52,6 +52,7 @@ func (a *app) reloadLesson() {
 	if err == nil {
 		l, err = lesson.Parse(name, src)
 	}
+	old := a.page.Version()
 	if err == nil {
 		err = a.page.Replace(l)
 	}
@@ -61,6 +62,8 @@ func (a *app) reloadLesson() {
 		return
 	}
 	version := a.page.Version()
-	a.log.Info("lesson reloaded", "file", name, "version", version, "took", time.Since(start).Round(time.Millisecond))
+	// A save that changes nothing on the page (a blank line) reloads no one.
+	a.log.Info("lesson reloaded", "file", name, "version", version, "changed", version != old,
+		"took", time.Since(start).Round(time.Millisecond))
 	a.live.Reloaded("", version)
 }
