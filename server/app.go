@@ -20,6 +20,7 @@ import (
 	"wirebook/server/greetings"
 	"wirebook/server/guard"
 	"wirebook/server/lesson"
+	"wirebook/server/livereload"
 	"wirebook/server/page"
 	"wirebook/server/relay"
 	"wirebook/server/wsstream"
@@ -52,6 +53,7 @@ type app struct {
 	course    *course.Course
 	files     http.Handler
 	page      *page.Handler
+	live      *livereload.Hub
 	relay     *relay.Relay
 	wsStream  http.Handler
 	listeners []listener
@@ -106,6 +108,7 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 	if a.page, err = a.newPage(); err != nil {
 		return nil, err
 	}
+	a.live = a.newLive()
 	a.listeners, err = a.newListeners()
 	return a, err
 }
@@ -180,12 +183,16 @@ func (a *app) newPage() (*page.Handler, error) {
 		return nil, err
 	}
 	ports := a.cfg.coursePorts
-	return page.New(l, web.Static(),
+	opts := []page.Option{}
+	if a.cfg.watch {
+		opts = append(opts, page.WithLiveReload(liveURL))
+	}
+	return page.New(l, web.Static(), append(opts,
 		page.WithLogger(a.log),
 		page.WithCoursePorts(map[int]string{ports.files: "/files", ports.echo: "/echo"}),
 		page.WithStudentHosts(a.cfg.studentHosts),
 		page.WithStudentPorts(ports.auth, ports.files, ports.echo, ports.app),
-	)
+	)...)
 }
 
 // newListeners is -addr, and with -course-ports the course's four ports on
@@ -216,9 +223,7 @@ func (a *app) listen() error {
 		l := &a.listeners[i]
 		ln, err := net.Listen("tcp", l.addr)
 		if err != nil {
-			for _, open := range a.listeners[:i] {
-				open.ln.Close()
-			}
+			a.closeListeners()
 			return fmt.Errorf("listen for %s on %s: %w", l.name, l.addr, err)
 		}
 		l.ln = ln
@@ -227,6 +232,15 @@ func (a *app) listen() error {
 		}
 	}
 	return nil
+}
+
+// closeListeners closes the listeners open so far, when serving fails before it starts.
+func (a *app) closeListeners() {
+	for _, l := range a.listeners {
+		if l.ln != nil {
+			l.ln.Close()
+		}
+	}
 }
 
 // serve listens on every address, then serves until ctx ends. Streams and
@@ -241,6 +255,14 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	base, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStreams()
+	stopWatch := func() {}
+	if a.cfg.watch {
+		var err error
+		if stopWatch, err = a.watchLesson(base); err != nil {
+			a.closeListeners()
+			return err
+		}
+	}
 	servers, errc := a.startServers(base)
 
 	var err error
@@ -251,6 +273,7 @@ func (a *app) serve(ctx context.Context) error {
 	stopAt := time.Now()
 	cancelStreams()
 	a.shutdown(servers)
+	stopWatch()
 	a.log.Info("wirebook stopped", "took", time.Since(stopAt).Round(time.Millisecond))
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

@@ -23,6 +23,7 @@ type config struct {
 	coursePorts    coursePorts
 	files          string
 	lesson         string
+	watch          bool // follow edits to lesson
 	users          string
 	redirectTo     string
 	streamCount    int
@@ -91,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
 	fs.StringVar(&cfg.lesson, "lesson", "", "Markdown lesson `file` to serve (default: the embedded lesson)")
+	fs.BoolVar(&cfg.watch, "watch", false, "follow edits to -lesson: re-parse it on each save and reload the open pages (a lesson that no longer parses keeps its last good page and shows the error)")
 	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for /secure (default: the course's demo user)")
 	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
@@ -122,6 +124,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
+	}
+	if cfg.watch && cfg.lesson == "" {
+		return config{}, errors.New("-watch follows -lesson: give the lesson file (the embedded lesson never changes)")
 	}
 	if cfg.streamCount < 1 || cfg.streamCount > 1000 {
 		return config{}, fmt.Errorf("-stream-count %d: want 1 to 1000", cfg.streamCount)
@@ -164,6 +169,9 @@ Examples:
 
   # Your own lesson and folder of files, with the course's ports for its notebook
   wirebook -lesson lessons/http.md -files lessons/site -course-ports
+
+  # Writing a lesson: each save reloads the open pages, or shows them the error
+  wirebook -lesson lessons/http.md -watch
 `)
 }
 

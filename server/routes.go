@@ -35,6 +35,7 @@ func (a *app) mainRoutes() http.Handler {
 	own.Handle("/favicon.ico", respond.Allow(a.page.Favicon(), getHead...))
 	own.Handle("/ws/relay", respond.Allow(guard.RequireOrigin(a.relay), http.MethodGet))
 	own.Handle("/ws/stream", respond.Allow(guard.RequireOrigin(a.wsStream), http.MethodGet))
+	own.Handle("/events/lesson", respond.Allow(a.live, http.MethodGet)) // live reload (-watch)
 
 	r.Handle("/files", http.RedirectHandler("/files/", http.StatusMovedPermanently))
 	r.Handle("/files/*", respond.Allow(http.StripPrefix("/files", a.files), getHead...))

@@ -25,6 +25,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		{"main", "POST", "/favicon.ico", "GET, HEAD"},
 		{"main", "POST", "/ws/relay", "GET"},
 		{"main", "POST", "/ws/stream", "GET"},
+		{"main", "POST", "/events/lesson", "GET"},
 		{"main", "DELETE", "/files/greetings.txt", "GET, HEAD"},
 		{"main", "POST", "/hello", "GET, HEAD"},
 		{"main", "PUT", "/greeting", "GET, HEAD"},

@@ -20,6 +20,7 @@ func main() {
 	}
 	nb := newNotebook(dom.Doc(), transports)
 	nb.ready()
+	nb.follow()
 	// The client lives as long as the page; its listeners (owned by nb)
 	// go with it.
 	select {}

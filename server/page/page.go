@@ -1,8 +1,8 @@
 // Package page serves the lesson page and the static files it loads.
 //
-// The lesson is fixed for the life of the server, so the page is rendered
-// and compressed once, in New, and every GET / is the same bytes with the
-// same ETag. The page links its static files by content-hashed names, which
+// The page is rendered and compressed once per lesson, in New and in each
+// Replace (live authoring swaps in a re-parsed lesson), and every GET / in
+// between is the same bytes with the same ETag. The page links its static files by content-hashed names, which
 // browsers keep for a year without asking again (see package assets): a
 // returning visitor costs one 304.
 package page
@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 	"golang.org/x/net/html"
@@ -59,9 +62,16 @@ const pageBrotliQuality = 6
 
 // Handler serves GET / (the page) and, through Static, /static/….
 type Handler struct {
-	page        *assets.File
+	page        atomic.Pointer[rendered] // swapped whole by Replace
 	static      *assets.Server
 	clientBuilt bool
+	cfg         config
+}
+
+// rendered is one lesson's page, ready to serve, and its version.
+type rendered struct {
+	file    *assets.File
+	version string
 }
 
 type config struct {
@@ -71,6 +81,7 @@ type config struct {
 	mounts   map[int]string // course port → path prefix on the main address
 	students []string       // hosts the "send to" switch offers (-student-hosts)
 	ports    [4]int         // the course's servers' ports on those hosts
+	liveURL  string         // the live-reload stream; "" without one
 }
 
 // Option configures New.
@@ -121,6 +132,12 @@ func WithStudentPorts(auth, files, echo, app int) Option {
 	}
 }
 
+// WithLiveReload has the page subscribe to the live-reload stream at url
+// ("/events/lesson?lesson=" for the single lesson; see package livereload),
+// so an open page reloads when the lesson changes on disk. The default is
+// none: a lesson that cannot change needs no stream per student.
+func WithLiveReload(url string) Option { return func(c *config) { c.liveURL = url } }
+
 // New renders the page for l. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
 // static's dist folder (server/tools/precompress). A missing client or missing
@@ -161,16 +178,55 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	if c.assetURL == nil {
 		c.assetURL = h.hashedURL
 	}
+	h.cfg = c
+	if err := h.Replace(l); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
 
+// Replace renders l and serves it from now on in place of the page before:
+// requests already being answered finish with the old page, and the next
+// get the new one. On an error the old page stays. It is safe to call
+// while the handler serves; calls should not overlap (the last to finish
+// wins).
+func (h *Handler) Replace(l *lesson.Lesson) error {
+	if l == nil {
+		return errors.New("page: no lesson")
+	}
+	p, err := h.render(l)
+	if err != nil {
+		return err
+	}
+	h.page.Store(p)
+	return nil
+}
+
+// Version is the version of the page being served (html[data-version]): a
+// hash of the page itself, so an edit that changes nothing on the page (a
+// blank line) is not a new version and reloads no one.
+func (h *Handler) Version() string { return h.page.Load().version }
+
+// render makes l's page. It renders twice: once without a version, whose
+// hash is the version, then with it.
+func (h *Handler) render(l *lesson.Lesson) (*rendered, error) {
+	c := h.cfg
 	v := view(l, c)
 	v.ClientBuilt = h.clientBuilt
-	if has(highlightCSS) {
+	v.LiveURL = c.liveURL
+	if _, ok := h.static.Hashed(highlightCSS); ok {
 		v.Assets.HighlightCSS = c.assetURL(highlightCSS)
 	}
-	if has(iconFile) {
+	if _, ok := h.static.Hashed(iconFile); ok {
 		v.Assets.Icon = c.assetURL(iconFile)
 	}
 	var b bytes.Buffer
+	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
+		return nil, fmt.Errorf("page: render: %w", err)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	v.Version = hex.EncodeToString(sum[:8])
+	b.Reset()
 	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
 		return nil, fmt.Errorf("page: render: %w", err)
 	}
@@ -179,13 +235,12 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("page: %w", err)
 	}
 	page := assets.Content{Type: "text/html; charset=utf-8", Identity: b.Bytes()}
+	var err error
 	if page.Brotli, page.Gzip, err = compress(page.Identity); err != nil {
 		return nil, fmt.Errorf("page: compress: %w", err)
 	}
-	// The page changes only when the server restarts with another lesson or
-	// client; revalidating costs a 304.
-	h.page = assets.NewFile(page, assets.Revalidated)
-	return h, nil
+	// The page changes only when the lesson does; revalidating costs a 304.
+	return &rendered{file: assets.NewFile(page, assets.Revalidated), version: v.Version}, nil
 }
 
 // hashedURL is the default WithAssetURL. A file that is absent keeps its
@@ -335,7 +390,7 @@ func checkScripts(page []byte, ours []string) error {
 // ServeHTTP answers with the page (routes.go admits GET and HEAD), brotli or gzip if the
 // browser accepts it; If-None-Match with its ETag is a 304.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.page.ServeHTTP(w, r)
+	h.page.Load().file.ServeHTTP(w, r)
 }
 
 // Static serves the static files for a route mounted at /static/ (the

@@ -15,6 +15,7 @@ const script = `(() => {
   class Node {
     constructor() { this.childNodes = []; this.parentNode = null; }
     appendChild(c) { if (c.parentNode) c.remove(); c.parentNode = this; this.childNodes.push(c); return c; }
+    prepend(...cs) { const old = this.childNodes; this.childNodes = []; cs.forEach(c => this.appendChild(c)); old.forEach(c => this.childNodes.push(c)); }
     replaceChildren(...cs) { this.childNodes.forEach(c => c.parentNode = null); this.childNodes = []; cs.forEach(c => this.appendChild(c)); }
     remove() { if (this.parentNode) { const p = this.parentNode; p.childNodes = p.childNodes.filter(c => c !== this); this.parentNode = null; } }
     get textContent() { return this.childNodes.map(c => c.textContent).join(""); }
