@@ -112,8 +112,7 @@ func (in *instance) stop(t *testing.T) (error, time.Duration) {
 // noRedirects is a client like the course's notebook shows it: it reports a
 // 301 instead of following it.
 var noRedirects = &http.Client{
-	Timeout: 30 * time.Second, // a login under -race on a loaded machine takes seconds
-
+	Timeout:       30 * time.Second, // a login under -race on a loaded machine takes seconds
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
