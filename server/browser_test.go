@@ -111,7 +111,7 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 
 	began := time.Now()
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/http-servers"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 	); err != nil {
 		t.Fatalf("page never became ready: %v", err)
@@ -418,7 +418,7 @@ func TestStreamCellFillsWhileYouWatch(t *testing.T) {
 	const streamCell = `Array.from(document.querySelectorAll('[data-cell][data-stream]')).find(c => c.querySelector('textarea').value.startsWith('GET /stream'))`
 	const lines = `((c.querySelector('[data-body] pre') || {}).textContent || '').split('\n').filter(l => l).length`
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/http-servers"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 		chromedp.Evaluate[chromedp.Void](`(() => { const c = `+streamCell+`; c.querySelector('[data-run]').click(); })()`),
 	); err != nil {

@@ -22,7 +22,7 @@ type config struct {
 	addr           string
 	coursePorts    coursePorts
 	files          string
-	lesson         string
+	lessons        []string // -lesson, each a file or folder, in order
 	users          string
 	redirectTo     string
 	streamCount    int
@@ -90,7 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for the lesson page and every endpoint (0.0.0.0:2500 for a class on the LAN)")
 	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
-	fs.StringVar(&cfg.lesson, "lesson", "", "Markdown lesson `file` to serve (default: the embedded lesson)")
+	fs.Var((*sources)(&cfg.lessons), "lesson", "Markdown lesson `file or folder` to serve; give it again to add more, in order (default: the embedded course)")
 	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for /secure (default: the course's demo user)")
 	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
@@ -162,9 +162,22 @@ Examples:
   # (give your own users: the demo user's password is printed in the course)
   wirebook -addr 0.0.0.0:2500 -users class-users.txt -hosts teacher.local
 
-  # Your own lesson and folder of files, with the course's ports for its notebook
-  wirebook -lesson lessons/http.md -files lessons/site -course-ports
+  # Your own course (a folder of lessons) and folder of files, with the course's ports
+  wirebook -lesson lessons/ -files lessons/site -course-ports
 `)
+}
+
+// sources is a flag that may be given several times, each value appended.
+type sources []string
+
+func (s *sources) String() string { return strings.Join(*s, ",") }
+
+func (s *sources) Set(v string) error {
+	if v == "" {
+		return errors.New("empty path")
+	}
+	*s = append(*s, v)
+	return nil
 }
 
 // parseStudentHosts reads -student-hosts: bare hosts, each checked as the

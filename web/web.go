@@ -18,6 +18,9 @@ var sample embed.FS
 //go:embed lessons/http-servers.md
 var defaultLesson []byte
 
+//go:embed lessons
+var lessons embed.FS
+
 // Static is the page's assets (CSS, wasm_exec.js, app.wasm once built).
 func Static() fs.FS { return mustSub(static, "static") }
 
@@ -26,6 +29,14 @@ func Sample() fs.FS { return mustSub(sample, "sample") }
 
 // DefaultLesson is the Markdown lesson served when -lesson is not given.
 func DefaultLesson() []byte { return defaultLesson }
+
+// Lessons holds the embedded course, in the folder LessonsDir: served when
+// -lesson is not given (see package syllabus for the layout).
+func Lessons() fs.FS { return lessons }
+
+// LessonsDir is the embedded course's folder in Lessons, and how errors in
+// it name its files ("web/" + LessonsDir + "/01-….md" in the repository).
+const LessonsDir = "lessons"
 
 // DefaultLessonName is how errors in the embedded lesson name their file.
 const DefaultLessonName = "web/lessons/http-servers.md"

@@ -537,3 +537,12 @@ func plainText(n ast.Node, src []byte) string {
 	})
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// Of is a course of one lesson already parsed, named source, with no files
+// beside it: for tests and tools that build a lesson in memory.
+func Of(source string, l *lesson.Lesson) *Course {
+	return &Course{Title: l.Title, Lessons: []*Lesson{{
+		Slug: Slug(source), Title: l.Title, Source: source, Lesson: l, key: source,
+		files: func(string) (fs.File, error) { return nil, fs.ErrNotExist },
+	}}}
+}
