@@ -16,6 +16,7 @@ import (
 	"wirebook/server/check"
 	"wirebook/server/lesson"
 	"wirebook/server/relay"
+	"wirebook/server/syllabus"
 	"wirebook/web"
 )
 
@@ -28,10 +29,10 @@ type checkConfig struct {
 	timeout        time.Duration
 	streamMaxDelay time.Duration
 	files, users   string   // of the in-process wirebook, as its -files and -users
-	lessons        []string // files; none means the embedded lesson
+	lessons        []string // files and folders; none means the embedded course
 }
 
-// runCheck is `wirebook check [flags] [LESSON.md …]`: every cell of the
+// runCheck is `wirebook check [flags] [LESSON.md|FOLDER …]`: every cell of the
 // lessons, sent through a relay to where the flags say, each expectation
 // reported; an error if any failed.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -148,9 +149,9 @@ func checkUsage(fs *flag.FlagSet) {
 	fmt.Fprint(w, `wirebook check sends every request cell of the lessons, in order, and reports each expectation.
 
 Usage:
-  wirebook check [flags] [LESSON.md …]
+  wirebook check [flags] [LESSON.md|FOLDER …]
 
-With no lesson, the embedded one. With no -course-host or -target, the cells go to a
+With no lesson, every lesson of the embedded course. With no -course-host or -target, the cells go to a
 wirebook started in-process on free ports. Exit status: 0 every check passed, 1 a check
 failed or a cell could not be sent, 2 a bad lesson or command line.
 
@@ -173,25 +174,22 @@ type namedLesson struct {
 	*lesson.Lesson
 }
 
-func loadLessons(files []string) ([]namedLesson, error) {
-	if len(files) == 0 {
-		l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
-		if err != nil {
-			return nil, err
-		}
-		return []namedLesson{{web.DefaultLessonName, l}}, nil
+// loadLessons reads the lessons to check: the course the files and folders
+// make (see package syllabus), or every lesson of the embedded course.
+func loadLessons(sources []string) ([]namedLesson, error) {
+	var course *syllabus.Course
+	var err error
+	if len(sources) == 0 {
+		course, err = syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	} else {
+		course, err = syllabus.Load(sources...)
 	}
-	var out []namedLesson
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		l, err := lesson.Parse(name, src)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, namedLesson{name, l})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]namedLesson, len(course.Lessons))
+	for i, l := range course.Lessons {
+		out[i] = namedLesson{l.Source, l.Lesson}
 	}
 	return out, nil
 }

@@ -149,7 +149,7 @@ func usage(fs *flag.FlagSet) {
 
 Usage:
   wirebook [flags]
-  wirebook check [flags] [LESSON.md …]   run every cell and check its expectations (see wirebook check -h)
+  wirebook check [flags] [LESSON.md|FOLDER …]   run every cell and check its expectations (see wirebook check -h)
 
 Then open http://127.0.0.1:2500/ (or the -addr you gave).
 

@@ -1,6 +1,6 @@
 // Package web holds everything wirebook embeds: the static assets of the
 // lesson page, the sample folder the file server shows by default, and the
-// default lesson. It is its own package because go:embed cannot reach a
+// default course. It is its own package because go:embed cannot reach a
 // parent folder.
 package web
 
@@ -15,9 +15,6 @@ var static embed.FS
 //go:embed sample
 var sample embed.FS
 
-//go:embed lessons/http-servers.md
-var defaultLesson []byte
-
 //go:embed lessons
 var lessons embed.FS
 
@@ -27,9 +24,6 @@ func Static() fs.FS { return mustSub(static, "static") }
 // Sample is the folder the file server serves when -files is not given.
 func Sample() fs.FS { return mustSub(sample, "sample") }
 
-// DefaultLesson is the Markdown lesson served when -lesson is not given.
-func DefaultLesson() []byte { return defaultLesson }
-
 // Lessons holds the embedded course, in the folder LessonsDir: served when
 // -lesson is not given (see package syllabus for the layout).
 func Lessons() fs.FS { return lessons }
@@ -37,9 +31,6 @@ func Lessons() fs.FS { return lessons }
 // LessonsDir is the embedded course's folder in Lessons, and how errors in
 // it name its files ("web/" + LessonsDir + "/01-….md" in the repository).
 const LessonsDir = "lessons"
-
-// DefaultLessonName is how errors in the embedded lesson name their file.
-const DefaultLessonName = "web/lessons/http-servers.md"
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)
