@@ -229,7 +229,7 @@ func (h *Handler) render(c templ.Component, scripts []string) (*assets.File, err
 
 // indexView is what the course's index shows.
 func (h *Handler) indexView(course *syllabus.Course) templates.CourseView {
-	v := templates.CourseView{Title: course.Title, Intro: course.Intro}
+	v := templates.CourseView{Title: course.Title, Intro: course.Intro, Notes: course.Notes}
 	v.Assets.CSS = h.cfg.assetURL(cssFile)
 	if h.has(iconFile) {
 		v.Assets.Icon = h.cfg.assetURL(iconFile)

@@ -69,11 +69,13 @@ const MaxDescription = 200
 // Course is an ordered list of lessons and the course's front page text.
 type Course struct {
 	Title string // index.md's first heading; else the only lesson's title, or "Lessons"
-	// Intro is index.md without its title, rendered to HTML without raw
-	// HTML (as lesson prose is), its links rewritten like a lesson's; ""
-	// without an index.md.
-	Intro   string
-	Lessons []*Lesson
+	// Intro is index.md from its title to its first level-2 heading, and
+	// Notes the rest: the index shows the list of lessons between them, so
+	// that a long front page does not push the lessons out of sight. Both
+	// are rendered to HTML without raw HTML (as lesson prose is), their
+	// links rewritten like a lesson's; "" without an index.md.
+	Intro, Notes string
+	Lessons      []*Lesson
 }
 
 // Lesson is one lesson of a course.
@@ -386,11 +388,17 @@ func (c *Course) front(f file, byKey map[string]*Lesson) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := markdown.Renderer().Render(&b, src, doc); err != nil {
-		return fmt.Errorf("render %s: %w", f.name, err)
+	var intro, notes bytes.Buffer
+	to := &intro
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
+			to = &notes
+		}
+		if err := markdown.Renderer().Render(to, src, n); err != nil {
+			return fmt.Errorf("render %s: %w", f.name, err)
+		}
 	}
-	c.Intro = rewrites.Replace(b.String())
+	c.Intro, c.Notes = rewrites.Replace(intro.String()), rewrites.Replace(notes.String())
 	return nil
 }
 

@@ -48,7 +48,7 @@ func TestOrder(t *testing.T) {
 		"01-first.md": lessonText("First"),
 		"zeta.md":     lessonText("Zeta"),
 		"alpha.md":    lessonText("Alpha"),
-		"index.md":    "# The course\n\nWhat it is.\n",
+		"index.md":    "# The course\n\nWhat it is.\n\n## How to run it\n\nLike this.\n",
 		"notes.txt":   "not a lesson",
 	})
 	c, err := Load(dir)
@@ -58,8 +58,11 @@ func TestOrder(t *testing.T) {
 	if got, want := strings.Join(slugs(c), " "), "first second last alpha zeta"; got != want {
 		t.Errorf("order = %s, want %s (numbers first, 2 before 10, then by name; index.md is no lesson)", got, want)
 	}
-	if c.Title != "The course" || !strings.Contains(c.Intro, "What it is.") || strings.Contains(c.Intro, "<h1") {
-		t.Errorf("title %q, intro %q: want index.md's heading and the rest", c.Title, c.Intro)
+	if c.Title != "The course" || !strings.Contains(c.Intro, "What it is.") || strings.Contains(c.Intro, "<h1") || strings.Contains(c.Intro, "Like this") {
+		t.Errorf("title %q, intro %q: want index.md's heading and what comes before its first section", c.Title, c.Intro)
+	}
+	if !strings.HasPrefix(c.Notes, "<h2>How to run it</h2>") || !strings.Contains(c.Notes, "Like this.") {
+		t.Errorf("notes %q: want index.md from its first section on", c.Notes)
 	}
 }
 
