@@ -7,6 +7,7 @@ package web
 import (
 	"embed"
 	"io/fs"
+	"strings"
 )
 
 //go:embed static
@@ -25,12 +26,25 @@ func Static() fs.FS { return mustSub(static, "static") }
 func Sample() fs.FS { return mustSub(sample, "sample") }
 
 // Lessons holds the embedded course, in the folder LessonsDir: served when
-// -lesson is not given (see package syllabus for the layout).
-func Lessons() fs.FS { return lessons }
+// -lesson is not given (see package syllabus for the layout). Its files
+// are at their paths in the repository, so an error in one names the file
+// an author opens ("web/lessons/03-app.md:12: …").
+func Lessons() fs.FS { return inRepo{lessons} }
 
-// LessonsDir is the embedded course's folder in Lessons, and how errors in
-// it name its files ("web/" + LessonsDir + "/01-….md" in the repository).
-const LessonsDir = "lessons"
+// LessonsDir is the embedded course's folder in Lessons.
+const LessonsDir = "web/lessons"
+
+// inRepo puts this package's embedded files under "web/", where they are in
+// the repository.
+type inRepo struct{ fsys fs.FS }
+
+func (r inRepo) Open(name string) (fs.File, error) {
+	rest, ok := strings.CutPrefix(name, "web/")
+	if !ok || !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return r.fsys.Open(rest)
+}
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)
