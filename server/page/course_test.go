@@ -160,3 +160,35 @@ func TestReplaceSwapsEveryPage(t *testing.T) {
 		t.Error("a failed Replace changed the course")
 	}
 }
+
+// TestReplaceWhileServing: a watcher replaces the course while students
+// load pages; each request gets one whole course's page (run with -race).
+func TestReplaceWhileServing(t *testing.T) {
+	t.Parallel()
+	two, three := threeLessons(t, "Files", "Echo"), threeLessons(t, "Files", "Echo", "App")
+	h := newCourseHandler(t, two)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 6 {
+			if err := h.Replace([]*syllabus.Course{two, three}[i%2]); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		doc := parse(t, get(t, h.Index(), "/"))
+		if n := doc.Find("[data-lesson-link]").Length(); n != 2 && n != 3 {
+			t.Fatalf("%d lessons on the index, want 2 or 3", n)
+		}
+		if resp := get(t, h.Lessons(), "/lessons/echo"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /lessons/echo = %d", resp.StatusCode)
+		}
+	}
+}
