@@ -188,6 +188,9 @@ func readDisk(name, dir string) (file, error) {
 	if err != nil {
 		return file{}, err
 	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return file{}, err
+	}
 	return file{
 		name: name,
 		key:  filepath.ToSlash(abs),
