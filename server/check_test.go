@@ -230,11 +230,19 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("# Bad\n\n```http\nGET /hello\nNot a header\n```\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	course := filepath.Join(dir, "course")
+	if err := os.MkdirAll(course, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(course, "01-a.md"), []byte("# A\n\n[next](02-b.md)\n\n```http\nGET /hello\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
 		want string // in stderr
 	}{
+		{"a course folder whose link leads nowhere", []string{course}, filepath.Join(course, "01-a.md") + ":3: link to 02-b.md"},
 		{"an unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus"},
 		{"two targets", []string{"-course-host", "127.0.0.1", "-target", "http://127.0.0.1:8000"}, "give one"},
 		{"ports without a host", []string{"-course-ports", "1,2,3,4"}, "give -course-host too"},
