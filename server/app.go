@@ -19,10 +19,10 @@ import (
 	"wirebook/server/files"
 	"wirebook/server/greetings"
 	"wirebook/server/guard"
-	"wirebook/server/lesson"
 	"wirebook/server/livereload"
 	"wirebook/server/page"
 	"wirebook/server/relay"
+	"wirebook/server/syllabus"
 	"wirebook/server/wsstream"
 	"wirebook/web"
 )
@@ -165,20 +165,12 @@ func loadUsers(path string) (course.Users, error) {
 	return users, nil
 }
 
-// newPage parses the lesson (-lesson, or the embedded one) and renders it.
-// The page maps a cell's course port to the path that serves it on -addr
-// from the configured ports, so a lesson that calls :2503 shows the file
-// server's code whatever port it was given.
+// newPage loads the course (-lesson, or the embedded one) and renders its
+// pages. The page maps a cell's course port to the path that serves it on
+// -addr from the configured ports, so a lesson that calls :2503 shows the
+// file server's code whatever port it was given.
 func (a *app) newPage() (*page.Handler, error) {
-	name, src := web.DefaultLessonName, web.DefaultLesson()
-	if a.cfg.lesson != "" {
-		var err error
-		name = a.cfg.lesson
-		if src, err = os.ReadFile(a.cfg.lesson); err != nil {
-			return nil, fmt.Errorf("-lesson: %w", err)
-		}
-	}
-	l, err := lesson.Parse(name, src)
+	course, err := loadCourse(a.cfg.lessons)
 	if err != nil {
 		return nil, err
 	}
@@ -187,12 +179,24 @@ func (a *app) newPage() (*page.Handler, error) {
 	if a.cfg.watch {
 		opts = append(opts, page.WithLiveReload(liveURL))
 	}
-	return page.New(l, web.Static(), append(opts,
+	return page.New(course, web.Static(), append(opts,
 		page.WithLogger(a.log),
 		page.WithCoursePorts(map[int]string{ports.files: "/files", ports.echo: "/echo"}),
 		page.WithStudentHosts(a.cfg.studentHosts),
 		page.WithStudentPorts(ports.auth, ports.files, ports.echo, ports.app),
 	)...)
+}
+
+// loadCourse reads the course from the -lesson sources, or the embedded one.
+func loadCourse(sources []string) (*syllabus.Course, error) {
+	if len(sources) == 0 {
+		return syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	}
+	c, err := syllabus.Load(sources...)
+	if err != nil {
+		return nil, fmt.Errorf("-lesson: %w", err)
+	}
+	return c, nil
 }
 
 // newListeners is -addr, and with -course-ports the course's four ports on

@@ -109,24 +109,51 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 	in := start(t, "-stream-count=3", "-stream-max-delay=20ms")
 	ctx := browser(t)
 
-	began := time.Now()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
-		chromedp.WaitVisible(`html[data-ready="true"]`),
-	); err != nil {
-		t.Fatalf("page never became ready: %v", err)
+	// Every lesson of the embedded course, run in full; the app's lesson
+	// last, so the subtests below find its cells on the page. The cells
+	// are kept in course order, where a lesson's own cells come before the
+	// exercises of "your turn" that send the same requests.
+	order := []string{"files", "echo", "app", "basic-auth", "your-turn"}
+	ran := map[string][]cellResult{}
+	var failed []string
+	for i, slug := range []string{"files", "echo", "basic-auth", "your-turn", "app"} {
+		began := time.Now()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(in.urls["main"]+"/lessons/"+slug),
+			chromedp.WaitVisible(`html[data-ready="true"]`),
+		); err != nil {
+			t.Fatalf("lesson %s never became ready: %v", slug, err)
+		}
+		if i == 0 {
+			t.Logf("data-ready after %v (navigation included)", time.Since(began).Round(time.Millisecond))
+		}
+		if err := chromedp.Do(ctx,
+			chromedp.Click(`[data-run-all]`),
+			chromedp.Poll[chromedp.Void](allSettled, chromedp.WithPollingTimeout(2*time.Minute)),
+		); err != nil {
+			t.Fatalf("Run all did not settle every cell of %s: %v", slug, err)
+		}
+		ran[slug] = cells(t, ctx)
+		// Every check of the lesson's own cells passes; exercises are the
+		// student's to solve.
+		f, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-cell]:not([data-exercise]) [data-expect][data-result="fail"]')).map(e =>
+			e.closest('[data-cell]').id + ': ' + e.textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range f {
+			failed = append(failed, slug+" "+m)
+		}
 	}
-	t.Logf("data-ready after %v (navigation included)", time.Since(began).Round(time.Millisecond))
-
-	if err := chromedp.Do(ctx,
-		chromedp.Click(`[data-run-all]`),
-		chromedp.Poll[chromedp.Void](allSettled, chromedp.WithPollingTimeout(2*time.Minute)),
-	); err != nil {
-		t.Fatalf("Run all did not settle every cell: %v", err)
+	var got []cellResult
+	for _, slug := range order {
+		got = append(got, ran[slug]...)
 	}
-	got := cells(t, ctx)
 	if len(got) < 18 {
-		t.Fatalf("the lesson has %d cells, want at least 18", len(got))
+		t.Fatalf("the course has %d cells, want at least 18", len(got))
+	}
+	for _, f := range failed {
+		t.Errorf("after Run all a check fails: %s", f)
 	}
 	saveScreenshot(t, ctx, "lesson-run-all.png")
 
@@ -192,25 +219,14 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 		}
 	}
 
-	t.Run("every check of the lesson's own cells passes, exercises aside", func(t *testing.T) {
-		type reading struct {
-			Failed   []string `json:"failed"`
-			Unsolved int      `json:"unsolved"`
-			Progress string   `json:"progress"`
-		}
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`({
-			failed: Array.from(document.querySelectorAll('[data-cell]:not([data-exercise]) [data-expect][data-result="fail"]')).map(e =>
-				e.closest('[data-cell]').id + ': ' + e.textContent),
-			unsolved: document.querySelectorAll('[data-cell][data-exercise]:not([data-solved="true"])').length,
-			progress: (document.querySelector('[data-progress]') || {}).textContent || '',
-		})`))
+	t.Run("the app lesson's progress counts its checks", func(t *testing.T) {
+		progress, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('[data-progress]') || {}).textContent || ''`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range got.Failed {
-			t.Errorf("after Run all a check fails: %s", f)
+		if !strings.Contains(progress, " of ") {
+			t.Errorf("progress %q, want N of M", progress)
 		}
-		t.Logf("progress %q; %d exercises left to the student", got.Progress, got.Unsolved)
 	})
 	t.Run("a screen reader can tell the frames apart and hears one short line", func(t *testing.T) {
 		type reading struct {
@@ -306,8 +322,48 @@ func TestLessonPageRunsEveryCell(t *testing.T) {
 			t.Fatalf("the bad cell did not show its error: %v", err)
 		}
 		after := cells(t, ctx)
-		if c, _ := findCell(after, "GET /files/greetings.txt"); c.Status != "200 OK" {
+		if c, _ := findCell(after, "GET /redirect"); c.Status != "301 Moved Permanently" {
 			t.Errorf("another cell changed after the bad one ran: %+v", c)
+		}
+	})
+	t.Run("the course index fits a phone and leads to the first lesson", func(t *testing.T) {
+		if err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+			chromedp.Navigate(in.urls["main"]+"/"),
+			chromedp.WaitVisible(`[data-course]`),
+		); err != nil {
+			t.Fatal(err)
+		}
+		type reading struct {
+			Links    int `json:"links"`
+			Overflow int `json:"overflow"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`({
+			links: document.querySelectorAll('[data-course] [data-lesson-link]').length,
+			overflow: document.documentElement.scrollWidth - window.innerWidth,
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Links != 5 {
+			t.Errorf("the index links %d lessons, want the course's 5", got.Links)
+		}
+		if got.Overflow > 0 {
+			t.Errorf("at 390 px wide the index is %d px wider than the screen", got.Overflow)
+		}
+		saveScreenshot(t, ctx, "index-phone.png")
+		if err := chromedp.Do(ctx,
+			chromedp.Click(`[data-lesson-link]`),
+			chromedp.WaitVisible(`[data-nav="next"]`),
+		); err != nil {
+			t.Fatal(err)
+		}
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + (document.querySelector('[data-nav="prev"]') ? ' with prev' : '')`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at != "/lessons/files" {
+			t.Errorf("the first link leads to %q, want /lessons/files without a prev link", at)
 		}
 	})
 }
@@ -418,7 +474,7 @@ func TestStreamCellFillsWhileYouWatch(t *testing.T) {
 	const streamCell = `Array.from(document.querySelectorAll('[data-cell][data-stream]')).find(c => c.querySelector('textarea').value.startsWith('GET /stream'))`
 	const lines = `((c.querySelector('[data-body] pre') || {}).textContent || '').split('\n').filter(l => l).length`
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/app"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 		chromedp.Evaluate[chromedp.Void](`(() => { const c = `+streamCell+`; c.querySelector('[data-run]').click(); })()`),
 	); err != nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"wirebook/server/lesson"
 	"wirebook/server/lint"
 	"wirebook/server/relay"
+	"wirebook/server/syllabus"
 	"wirebook/web"
 )
 
@@ -31,13 +33,13 @@ type checkConfig struct {
 	files, users   string   // of the in-process wirebook, as its -files and -users
 	relayAllow     []string // more hosts the relay may reach, as the server's -relay-allow
 	strict         bool     // lint warnings fail the run
-	lessons        []string // files; none means the embedded lesson
+	lessons        []string // files and folders; none means the embedded course
 }
 
-// runCheck is `wirebook check [flags] [LESSON.md …]`: every lesson's lint
-// warnings, then every cell of the lessons, sent through a relay to where
-// the flags say, each expectation reported; an error if any failed, or with
-// -strict if there was a warning.
+// runCheck is `wirebook check [flags] [LESSON.md|FOLDER …]`: every lesson's
+// lint warnings, then every cell of the lessons, sent through a relay to
+// where the flags say, each expectation reported; an error if any failed,
+// or with -strict if there was a warning.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseCheckFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -186,13 +188,13 @@ func checkUsage(fs *flag.FlagSet) {
 	fmt.Fprint(w, `wirebook check sends every request cell of the lessons, in order, and reports each expectation.
 
 Usage:
-  wirebook check [flags] [LESSON.md …]
+  wirebook check [flags] [LESSON.md|FOLDER …]
 
-With no lesson, the embedded one. With no -course-host or -target, the cells go to a
-wirebook started in-process on free ports. Before its cells, each lesson's lint warnings:
-"warning: file:line: message (rule)" for a fence HTTP in capitals (plain code, not a cell),
-a second request line in one cell, a full URL the relay would refuse, a repeated heading,
-no title.
+With no lesson, every lesson of the embedded course. With no -course-host or -target, the
+cells go to a wirebook started in-process on free ports. Before its cells, each lesson's
+lint warnings: "warning: file:line: message (rule)" for a fence HTTP in capitals (plain
+code, not a cell), a second request line in one cell, a full URL the relay would refuse, a
+repeated heading, no title.
 Exit status: 0 every check passed (warnings or not, unless -strict), 1 a check failed, a
 cell could not be sent, or -strict and a warning, 2 a bad lesson or command line.
 
@@ -217,38 +219,39 @@ type namedLesson struct {
 	*lesson.Lesson
 }
 
-// loadLessons reads and parses the lessons. Of one that does not parse, the
-// warnings about its source go to stderr before the error: a ```HTTP fence
-// is often why a lesson has "no request cells".
-func loadLessons(files []string, stderr io.Writer) ([]namedLesson, error) {
-	parse := func(name string, src []byte) (namedLesson, error) {
-		l, err := lesson.Parse(name, src)
-		if err != nil {
-			for _, w := range lint.Lint(name, src, nil, nil) {
-				fmt.Fprintf(stderr, "warning: %s (%s)\n", w, w.Rule)
+// loadLessons reads the lessons to check: the course the files and folders
+// make (see package syllabus), or every lesson of the embedded course. Of a
+// lesson that does not parse, the warnings about its source go to stderr
+// before the error: a ```HTTP fence is often why a lesson has "no request
+// cells".
+func loadLessons(sources []string, stderr io.Writer) ([]namedLesson, error) {
+	read := os.ReadFile
+	var course *syllabus.Course
+	var err error
+	if len(sources) == 0 {
+		read = func(name string) ([]byte, error) { return fs.ReadFile(web.Lessons(), name) }
+		course, err = syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	} else {
+		course, err = syllabus.Load(sources...)
+	}
+	if err != nil {
+		var bad *lesson.Error
+		if errors.As(err, &bad) {
+			if src, rerr := read(bad.File); rerr == nil {
+				for _, w := range lint.Lint(bad.File, src, nil, nil) {
+					fmt.Fprintf(stderr, "warning: %s (%s)\n", w, w.Rule)
+				}
 			}
-			return namedLesson{}, err
 		}
-		return namedLesson{name, src, l}, nil
+		return nil, err
 	}
-	if len(files) == 0 {
-		l, err := parse(web.DefaultLessonName, web.DefaultLesson())
+	out := make([]namedLesson, len(course.Lessons))
+	for i, l := range course.Lessons {
+		src, err := read(l.Source)
 		if err != nil {
 			return nil, err
 		}
-		return []namedLesson{l}, nil
-	}
-	var out []namedLesson
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		l, err := parse(name, src)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
+		out[i] = namedLesson{l.Source, src, l.Lesson}
 	}
 	return out, nil
 }

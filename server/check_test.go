@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"wirebook/server/internal/student"
-	"wirebook/server/lesson"
+	"wirebook/server/syllabus"
 	"wirebook/web"
 )
 
@@ -86,19 +86,31 @@ func TestCheckFindsTheWrongStudentServersFaults(t *testing.T) {
 	}
 }
 
-func TestEmbeddedLessonPassesCheck(t *testing.T) {
-	t.Parallel()
-	l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
+// embeddedCourse is the course wirebook serves and checks with no -lesson.
+func embeddedCourse(t *testing.T) *syllabus.Course {
+	t.Helper()
+	c, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every check of every cell runs, but those of WebSocket cells, which
-	// the page opens in the browser and check skips.
+	return c
+}
+
+func TestEmbeddedLessonPassesCheck(t *testing.T) {
+	t.Parallel()
+	course := embeddedCourse(t)
+	// Every check of every cell of every lesson runs, but those of
+	// WebSocket cells, which the page opens in the browser and check skips.
 	want := 0
-	for _, c := range l.Cells {
-		if !strings.HasPrefix(c.Request.Target, "/ws/") {
-			want += c.Expect.Len()
+	for _, l := range course.Lessons {
+		for _, c := range l.Cells {
+			if !strings.HasPrefix(c.Request.Target, "/ws/") {
+				want += c.Expect.Len()
+			}
 		}
+	}
+	if want != 108 {
+		t.Errorf("the embedded course carries %d checks; splitting the chapter into lessons must keep its 108", want)
 	}
 	junit := filepath.Join(t.TempDir(), "results.xml")
 	out, errOut, code := runCheckCmd(t, "-stream-max-delay", "1ms", "-junit", junit)
@@ -106,7 +118,7 @@ func TestEmbeddedLessonPassesCheck(t *testing.T) {
 		t.Errorf("exit status %d, want 0 (stderr %q)\n%s", code, errOut, out)
 	}
 	if passed, failed := totals(t, out); passed != want || failed != 0 {
-		t.Errorf("%d passed, %d failed; want %d passed (every expectation of the lesson), 0 failed\n%s", passed, failed, want, out)
+		t.Errorf("%d passed, %d failed; want %d passed (every expectation of the course), 0 failed\n%s", passed, failed, want, out)
 	}
 	if strings.Contains(out, "warning: ") {
 		t.Errorf("the embedded lesson has lint warnings:\n%s", out)
@@ -128,10 +140,16 @@ func TestEmbeddedLessonPassesCheck(t *testing.T) {
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("-junit wrote XML that does not parse: %v", err)
 	}
-	if len(doc.Suites) != 1 || doc.Suites[0].Name != web.DefaultLessonName || len(doc.Suites[0].Cases) != len(l.Cells) {
-		t.Errorf("JUnit = %+v, want one suite %s with %d cases", doc.Suites, web.DefaultLessonName, len(l.Cells))
-	} else if got := doc.Suites[0].Cases[8].Name; got != "In [9] GET /hello" {
-		t.Errorf("case 9 = %q, want In [9] GET /hello", got)
+	if len(doc.Suites) != len(course.Lessons) {
+		t.Fatalf("JUnit has %d suites, want one per lesson (%d)", len(doc.Suites), len(course.Lessons))
+	}
+	for i, l := range course.Lessons {
+		if s := doc.Suites[i]; s.Name != l.Source || len(s.Cases) != len(l.Cells) {
+			t.Errorf("suite %d = %s with %d cases, want %s with %d", i, s.Name, len(s.Cases), l.Source, len(l.Cells))
+		}
+	}
+	if got := doc.Suites[2].Cases[0].Name; got != "In [1] GET /hello" {
+		t.Errorf("the app lesson's first case = %q, want In [1] GET /hello", got)
 	}
 }
 
@@ -204,7 +222,7 @@ func TestCheckHelpExitsZero(t *testing.T) {
 	if code != 0 {
 		t.Errorf("check -h exits %d, want 0", code)
 	}
-	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md …]", "-course-host", "-course-ports", "-target", "-junit", "-relay-allow", "-strict", "Exit status"} {
+	for _, want := range []string{"Usage:\n  wirebook check [flags] [LESSON.md|FOLDER …]", "-course-host", "-course-ports", "-target", "-junit", "-relay-allow", "-strict", "Exit status"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("check -h does not say %q:\n%s", want, errOut)
 		}
@@ -218,11 +236,19 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("# Bad\n\n```http\nGET /hello\nNot a header\n```\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	course := filepath.Join(dir, "course")
+	if err := os.MkdirAll(course, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(course, "01-a.md"), []byte("# A\n\n[next](02-b.md)\n\n```http\nGET /hello\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
 		want string // in stderr
 	}{
+		{"a course folder whose link leads nowhere", []string{course}, filepath.Join(course, "01-a.md") + ":3: link to 02-b.md"},
 		{"an unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus"},
 		{"two targets", []string{"-course-host", "127.0.0.1", "-target", "http://127.0.0.1:8000"}, "give one"},
 		{"ports without a host", []string{"-course-ports", "1,2,3,4"}, "give -course-host too"},
@@ -254,13 +280,11 @@ func TestCheckBadCommandLineOrLessonExits2(t *testing.T) {
 // the wrong student server, lists its four faults and nothing else.
 func TestEmbeddedLessonFindsOnlyTheStudentServersFaults(t *testing.T) {
 	t.Parallel()
-	l, err := lesson.Parse(web.DefaultLessonName, web.DefaultLesson())
-	if err != nil {
-		t.Fatal(err)
-	}
 	checks := 0
-	for _, c := range l.Cells {
-		checks += c.Expect.Len()
+	for _, l := range embeddedCourse(t).Lessons {
+		for _, c := range l.Cells {
+			checks += c.Expect.Len()
+		}
 	}
 	if checks == 0 {
 		t.Fatal("the embedded lesson carries no expectations")

@@ -54,7 +54,7 @@ func TestContentSecurityPolicyInTheBrowser(t *testing.T) {
 	ctx := browser(t)
 	console := collectConsole(t, ctx)
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(in.urls["main"]+"/")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(in.urls["main"]+"/lessons/csp")); err != nil {
 		t.Fatal(err)
 	}
 	// A policy that refused the client would leave the page unready forever.
@@ -101,7 +101,7 @@ func TestContentSecurityPolicyInTheBrowser(t *testing.T) {
 		defer closeTab()
 		framer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Write([]byte(`<!DOCTYPE html><title>framer</title><iframe src="` + in.urls["main"] + `/"></iframe>`))
+			w.Write([]byte(`<!DOCTYPE html><title>framer</title><iframe src="` + in.urls["main"] + `/lessons/csp"></iframe>`))
 		}))
 		defer framer.Close()
 		console := collectConsole(t, tab)

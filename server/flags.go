@@ -22,8 +22,8 @@ type config struct {
 	addr           string
 	coursePorts    coursePorts
 	files          string
-	lesson         string
-	watch          bool // follow edits to lesson
+	lessons        []string // -lesson, each a file or folder, in order
+	watch          bool     // follow edits to the lessons
 	users          string
 	redirectTo     string
 	streamCount    int
@@ -91,8 +91,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2500", "`host:port` for the lesson page and every endpoint (0.0.0.0:2500 for a class on the LAN)")
 	fs.Var(&cfg.coursePorts, "course-ports", "also listen on the course's ports on the same host: 2502 auth, 2503 files, 2504 echo, 2505 app (or give four ports)")
 	fs.StringVar(&cfg.files, "files", "", "`folder` the file server serves (default: the embedded sample folder)")
-	fs.StringVar(&cfg.lesson, "lesson", "", "Markdown lesson `file` to serve (default: the embedded lesson)")
-	fs.BoolVar(&cfg.watch, "watch", false, "follow edits to -lesson: re-parse it on each save and reload the open pages (a lesson that no longer parses keeps its last good page and shows the error)")
+	fs.Var((*sources)(&cfg.lessons), "lesson", "Markdown lesson `file or folder` to serve; give it again to add more, in order (default: the embedded course)")
+	fs.BoolVar(&cfg.watch, "watch", false, "follow edits to the -lesson files and folders: re-parse on each save and reload the open pages (a lesson that no longer parses keeps its last good page and shows the error)")
 	fs.StringVar(&cfg.users, "users", "", "`file` of name:bcrypt-hash lines for /secure (default: the course's demo user)")
 	fs.StringVar(&cfg.redirectTo, "redirect-to", "http://kdm.training", "`URL` /redirect points to (301)")
 	fs.IntVar(&cfg.streamCount, "stream-count", 10, "greetings /stream sends")
@@ -125,8 +125,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
 	}
-	if cfg.watch && cfg.lesson == "" {
-		return config{}, errors.New("-watch follows -lesson: give the lesson file (the embedded lesson never changes)")
+	if cfg.watch && len(cfg.lessons) == 0 {
+		return config{}, errors.New("-watch follows -lesson: give the lesson files or folders (the embedded course never changes)")
 	}
 	if cfg.streamCount < 1 || cfg.streamCount > 1000 {
 		return config{}, fmt.Errorf("-stream-count %d: want 1 to 1000", cfg.streamCount)
@@ -154,7 +154,7 @@ func usage(fs *flag.FlagSet) {
 
 Usage:
   wirebook [flags]
-  wirebook check [flags] [LESSON.md …]   run every cell and check its expectations (see wirebook check -h)
+  wirebook check [flags] [LESSON.md|FOLDER …]   run every cell and check its expectations (see wirebook check -h)
 
 Then open http://127.0.0.1:2500/ (or the -addr you gave).
 
@@ -167,12 +167,25 @@ Examples:
   # (give your own users: the demo user's password is printed in the course)
   wirebook -addr 0.0.0.0:2500 -users class-users.txt -hosts teacher.local
 
-  # Your own lesson and folder of files, with the course's ports for its notebook
-  wirebook -lesson lessons/http.md -files lessons/site -course-ports
+  # Your own course (a folder of lessons) and folder of files, with the course's ports
+  wirebook -lesson lessons/ -files lessons/site -course-ports
 
-  # Writing a lesson: each save reloads the open pages, or shows them the error
-  wirebook -lesson lessons/http.md -watch
+  # Writing a course: each save reloads the open pages, or shows them the error
+  wirebook -lesson lessons/ -watch
 `)
+}
+
+// sources is a flag that may be given several times, each value appended.
+type sources []string
+
+func (s *sources) String() string { return strings.Join(*s, ",") }
+
+func (s *sources) Set(v string) error {
+	if v == "" {
+		return errors.New("empty path")
+	}
+	*s = append(*s, v)
+	return nil
 }
 
 // parseStudentHosts reads -student-hosts: bare hosts, each checked as the

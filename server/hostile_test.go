@@ -1508,7 +1508,7 @@ func (s *siege) hostileLesson(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hostile.md")
 	mustWrite(t, path, b.String())
 	in := start(t, "-lesson", path)
-	_, page := get(t, in.urls["main"]+"/")
+	_, page := get(t, in.urls["main"]+"/lessons/hostile")
 	for _, p := range injected(t, []byte(page), lessonPage) {
 		t.Errorf("the lesson page carries %s", p)
 	}

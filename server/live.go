@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -12,58 +12,88 @@ import (
 	"wirebook/server/watch"
 )
 
-// liveURL is the stream the page follows with -watch; the lesson id is ""
-// while wirebook serves one lesson.
+// liveURL is the stream a lesson page follows with -watch; the page adds
+// its lesson's slug.
 const liveURL = "/events/lesson?lesson="
 
-// newLive is the live-reload hub. With -watch it knows the lesson and the
+// newLive is the live-reload hub. With -watch it knows every lesson and the
 // version of its page; without, every subscription is a 404 (the page does
-// not subscribe: a lesson that cannot change needs no stream per student).
+// not subscribe: a course that cannot change needs no stream per student).
 func (a *app) newLive() *livereload.Hub {
 	h := livereload.New(livereload.WithLogger(a.log))
 	if a.cfg.watch {
-		h.Reloaded("", a.page.Version())
+		for _, l := range a.page.Course().Lessons {
+			h.Reloaded(l.Slug, a.page.Version(l.Slug))
+		}
 	}
 	return h
 }
 
-// watchLesson follows -lesson until ctx ends, re-parsing it after each save
-// (see reloadLesson); the returned wait blocks until it has stopped.
+// watchLesson follows the -lesson files and folders until ctx ends,
+// re-loading the course after each save (see reloadCourse); the returned
+// wait blocks until it has stopped.
 func (a *app) watchLesson(ctx context.Context) (wait func(), err error) {
-	w, err := watch.New([]string{a.cfg.lesson})
+	w, err := watch.New(a.cfg.lessons)
 	if err != nil {
 		return nil, fmt.Errorf("-watch: %w", err)
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { _ = w.Run(ctx, a.reloadLesson) })
-	a.log.Info("watching the lesson for edits", "file", a.cfg.lesson)
+	wg.Go(func() { _ = w.Run(ctx, a.reloadCourse) })
+	a.log.Info("watching the lessons for edits", "sources", a.cfg.lessons)
 	return wg.Wait, nil
 }
 
-// reloadLesson re-reads and re-parses -lesson. A lesson that parses
-// replaces the page and reloads its open pages; one that does not (or is
-// gone, mid-save or deleted) leaves the last good page served and shows
-// its open pages why, as file:line: reason.
-func (a *app) reloadLesson() {
+// reloadCourse re-reads and re-parses the course. A course that loads
+// replaces the pages and reloads each open page whose lesson changed; one
+// that does not (a lesson mid-save, deleted, or broken) leaves the last
+// good pages served and shows the open pages why, as file:line: reason:
+// the broken lesson's pages, or every page when the error names no lesson
+// being served.
+func (a *app) reloadCourse() {
 	start := time.Now()
-	name := a.cfg.lesson
-	src, err := os.ReadFile(name)
-	var l *lesson.Lesson
+	course, err := loadCourse(a.cfg.lessons)
 	if err == nil {
-		l, err = lesson.Parse(name, src)
-	}
-	old := a.page.Version()
-	if err == nil {
-		err = a.page.Replace(l)
+		err = a.page.Replace(course)
 	}
 	if err != nil {
-		a.log.Warn("lesson does not parse; serving its last good version", "err", err)
-		a.live.Failed("", err.Error())
+		a.log.Warn("the course does not load; serving its last good version", "err", err)
+		msg := err.Error()
+		var bad *lesson.Error
+		if errors.As(err, &bad) {
+			msg = bad.Error() // file:line: reason, without the flag's name before it
+		}
+		for _, slug := range a.brokenLessons(err) {
+			a.live.Failed(slug, msg)
+		}
 		return
 	}
-	version := a.page.Version()
-	// A save that changes nothing on the page (a blank line) reloads no one.
-	a.log.Info("lesson reloaded", "file", name, "version", version, "changed", version != old,
+	changed := 0
+	for _, l := range course.Lessons {
+		v := a.page.Version(l.Slug)
+		if a.live.Version(l.Slug) != v {
+			changed++
+		}
+		a.live.Reloaded(l.Slug, v)
+	}
+	a.log.Info("course reloaded", "lessons", len(course.Lessons), "changed", changed,
 		"took", time.Since(start).Round(time.Millisecond))
-	a.live.Reloaded("", version)
+}
+
+// brokenLessons is the slugs whose pages should show err: the lesson whose
+// file it names, or every lesson served.
+func (a *app) brokenLessons(err error) []string {
+	var bad *lesson.Error
+	lessons := a.page.Course().Lessons
+	if errors.As(err, &bad) {
+		for _, l := range lessons {
+			if l.Source == bad.File {
+				return []string{l.Slug}
+			}
+		}
+	}
+	slugs := make([]string, len(lessons))
+	for i, l := range lessons {
+		slugs[i] = l.Slug
+	}
+	return slugs
 }

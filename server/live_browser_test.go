@@ -38,7 +38,7 @@ func TestAnOpenPageFollowsEdits(t *testing.T) {
 	in := start(t, "-lesson", path, "-watch")
 	ctx := browser(t)
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/live"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 	); err != nil {
 		t.Fatal(err)

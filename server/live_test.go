@@ -31,12 +31,18 @@ func writeLesson(t *testing.T, path, text string) {
 
 var versionAttr = regexp.MustCompile(`<html[^>]* data-version="([0-9a-f]+)"`)
 
-// pageVersion fetches the page and returns its html[data-version] and body.
+// pageVersion fetches lesson live's page and returns its
+// html[data-version] and body.
 func pageVersion(t *testing.T, in *instance) (string, string) {
 	t.Helper()
-	res, body := get(t, in.urls["main"]+"/")
+	return lessonVersion(t, in, "/lessons/live")
+}
+
+func lessonVersion(t *testing.T, in *instance, path string) (string, string) {
+	t.Helper()
+	res, body := get(t, in.urls["main"]+path)
 	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET / = %s", res.Status)
+		t.Fatalf("GET %s = %s", path, res.Status)
 	}
 	m := versionAttr.FindStringSubmatch(body)
 	if m == nil {
@@ -50,7 +56,7 @@ func pageVersion(t *testing.T, in *instance) (string, string) {
 func events(t *testing.T, in *instance, v string) <-chan string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, in.urls["main"]+"/events/lesson?lesson=&v="+v, nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, in.urls["main"]+"/events/lesson?lesson=live&v="+v, nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		cancel()
@@ -98,7 +104,7 @@ func TestWatchReloadsAndReportsErrors(t *testing.T) {
 	writeLesson(t, path, liveLesson)
 	in := start(t, "-lesson", path, "-watch")
 	v1, body := pageVersion(t, in)
-	if !strings.Contains(body, `data-live="/events/lesson?lesson="`) {
+	if !strings.Contains(body, `data-live="/events/lesson?lesson=live"`) {
 		t.Fatal("the page of a watched lesson does not subscribe")
 	}
 	ev := events(t, in, v1)
@@ -130,7 +136,7 @@ func TestWatchReloadsAndReportsErrors(t *testing.T) {
 		t.Fatalf("after the fix: event %q, page version %s", got, v3)
 	}
 	logs := strings.Join(in.logLines(), "\n")
-	for _, want := range []string{`msg="lesson reloaded"`, `msg="lesson does not parse; serving its last good version"`} {
+	for _, want := range []string{`msg="course reloaded"`, `msg="the course does not load; serving its last good version"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the log lacks %s", want)
 		}
@@ -143,7 +149,7 @@ func TestShutdownEndsLiveReloadStreams(t *testing.T) {
 	writeLesson(t, path, liveLesson)
 	in := start(t, "-lesson", path, "-watch")
 	v, _ := pageVersion(t, in)
-	res, err := http.Get(in.urls["main"] + "/events/lesson?lesson=&v=" + v)
+	res, err := http.Get(in.urls["main"] + "/events/lesson?lesson=live&v=" + v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +173,10 @@ func TestShutdownEndsLiveReloadStreams(t *testing.T) {
 func TestWithoutWatchThereIsNothingToFollow(t *testing.T) {
 	t.Parallel()
 	in := start(t)
-	if _, body := pageVersion(t, in); strings.Contains(body, "data-live") {
+	if _, body := lessonVersion(t, in, "/lessons/files"); strings.Contains(body, "data-live") {
 		t.Fatal("a page whose lesson cannot change subscribes")
 	}
-	if res, _ := get(t, in.urls["main"]+"/events/lesson?lesson="); res.StatusCode != http.StatusNotFound {
+	if res, _ := get(t, in.urls["main"]+"/events/lesson?lesson=live"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("GET /events/lesson without -watch = %s, want 404", res.Status)
 	}
 	var usage errUsage

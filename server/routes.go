@@ -30,7 +30,9 @@ func (a *app) mainRoutes() http.Handler {
 	// exactly the headers the course defines (see package headers).
 	own := r.With(headers.Secure)
 
-	own.Handle("/", respond.Allow(a.page, getHead...))
+	own.Handle("/", respond.Allow(a.page.Index(), getHead...))
+	own.Handle("/lessons/{slug}", respond.Allow(a.page.Lessons(), getHead...))
+	own.Handle("/lessons/{slug}/*", respond.Allow(a.page.Lessons(), getHead...)) // files beside the lesson
 	own.Handle("/static/*", respond.Allow(a.page.Static(), getHead...))
 	own.Handle("/favicon.ico", respond.Allow(a.page.Favicon(), getHead...))
 	own.Handle("/ws/relay", respond.Allow(guard.RequireOrigin(a.relay), http.MethodGet))

@@ -21,6 +21,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		listener, method, path, allow string
 	}{
 		{"main", "POST", "/", "GET, HEAD"},
+		{"main", "POST", "/lessons/files", "GET, HEAD"},
 		{"main", "PUT", "/static/app.css", "GET, HEAD"},
 		{"main", "POST", "/favicon.ico", "GET, HEAD"},
 		{"main", "POST", "/ws/relay", "GET"},

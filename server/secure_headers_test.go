@@ -32,8 +32,11 @@ func TestSecurityHeadersPerRoute(t *testing.T) {
 		status  int
 		secured bool
 	}{
-		{"the lesson page", "GET", main + "/", nil, 200, true},
-		{"the lesson page's HEAD", "HEAD", main + "/", nil, 200, true},
+		{"the course index", "GET", main + "/", nil, 200, true},
+		{"the course index's HEAD", "HEAD", main + "/", nil, 200, true},
+		{"a lesson page", "GET", main + "/lessons/files", nil, 200, true},
+		{"a lesson that is not in the course", "GET", main + "/lessons/nope", nil, 404, true},
+		{"a lesson's source beside it", "GET", main + "/lessons/files/01-files.md", nil, 404, true},
 		{"a static file", "GET", main + "/static/app.css", nil, 200, true},
 		{"the client's script", "GET", main + "/static/boot.js", nil, 200, true},
 		{"a missing static file", "GET", main + "/static/missing.js", nil, 404, true},

@@ -66,7 +66,7 @@ func TestVerdictsInThePage(t *testing.T) {
 	in := start(t, "-lesson", verdictLesson)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/verdict-lesson"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 	); err != nil {
 		t.Fatalf("page never became ready: %v", err)
@@ -159,7 +159,7 @@ func TestSendToYourServers(t *testing.T) {
 	ctx := browser(t)
 	const echo = `Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('textarea').value.startsWith('GET /echo/'))`
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/"),
+		chromedp.Navigate(in.urls["main"]+"/lessons/verdict-lesson"),
 		chromedp.WaitVisible(`html[data-ready="true"]`),
 		chromedp.SetValue(`[data-target-choice]`, "127.0.0.1"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-target-choice]').dispatchEvent(new Event('change', {bubbles: true}))`),

@@ -1,12 +1,13 @@
 // Package web holds everything wirebook embeds: the static assets of the
 // lesson page, the sample folder the file server shows by default, and the
-// default lesson. It is its own package because go:embed cannot reach a
+// default course. It is its own package because go:embed cannot reach a
 // parent folder.
 package web
 
 import (
 	"embed"
 	"io/fs"
+	"strings"
 )
 
 //go:embed static
@@ -15,8 +16,8 @@ var static embed.FS
 //go:embed sample
 var sample embed.FS
 
-//go:embed lessons/http-servers.md
-var defaultLesson []byte
+//go:embed lessons
+var lessons embed.FS
 
 // Static is the page's assets (CSS, wasm_exec.js, app.wasm once built).
 func Static() fs.FS { return mustSub(static, "static") }
@@ -24,11 +25,26 @@ func Static() fs.FS { return mustSub(static, "static") }
 // Sample is the folder the file server serves when -files is not given.
 func Sample() fs.FS { return mustSub(sample, "sample") }
 
-// DefaultLesson is the Markdown lesson served when -lesson is not given.
-func DefaultLesson() []byte { return defaultLesson }
+// Lessons holds the embedded course, in the folder LessonsDir: served when
+// -lesson is not given (see package syllabus for the layout). Its files
+// are at their paths in the repository, so an error in one names the file
+// an author opens ("web/lessons/03-app.md:12: …").
+func Lessons() fs.FS { return inRepo{lessons} }
 
-// DefaultLessonName is how errors in the embedded lesson name their file.
-const DefaultLessonName = "web/lessons/http-servers.md"
+// LessonsDir is the embedded course's folder in Lessons.
+const LessonsDir = "web/lessons"
+
+// inRepo puts this package's embedded files under "web/", where they are in
+// the repository.
+type inRepo struct{ fsys fs.FS }
+
+func (r inRepo) Open(name string) (fs.File, error) {
+	rest, ok := strings.CutPrefix(name, "web/")
+	if !ok || !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return r.fsys.Open(rest)
+}
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)

@@ -3,6 +3,8 @@ package lesson
 import (
 	"bytes"
 	"errors"
+	"io/fs"
+	"path"
 	"strings"
 	"testing"
 
@@ -469,48 +471,76 @@ func TestFirstLevelOneHeadingIsTheTitle(t *testing.T) {
 	}
 }
 
-func TestDefaultLessonParses(t *testing.T) {
-	t.Parallel()
-	l, err := Parse(web.DefaultLessonName, web.DefaultLesson())
+// defaultLessons is every lesson of the embedded course (package syllabus
+// reads them as a course; this package sees each file alone).
+func defaultLessons(t testing.TB) map[string][]byte {
+	t.Helper()
+	names, err := fs.Glob(web.Lessons(), web.LessonsDir+"/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Cells) < 18 {
-		t.Errorf("default lesson has %d cells, want at least 18", len(l.Cells))
+	out := map[string][]byte{}
+	for _, name := range names {
+		if path.Base(name) == "index.md" {
+			continue // the course's front page, not a lesson
+		}
+		if out[name], err = fs.ReadFile(web.Lessons(), name); err != nil {
+			t.Fatal(err)
+		}
 	}
-	exercises := 0
-	for _, c := range l.Cells {
-		req := c.Request
-		if c.Exercise {
-			exercises++
-			// An exercise may start empty; its solution says where it goes.
-			if req, err = wireproto.ParseRequest(c.Solution); err != nil {
-				t.Fatalf("%s:%d: solution: %v", web.DefaultLessonName, c.Line, err)
+	if len(out) < 2 {
+		t.Fatalf("the embedded course has %d lessons", len(out))
+	}
+	return out
+}
+
+func TestDefaultLessonParses(t *testing.T) {
+	t.Parallel()
+	cells, exercises := 0, 0
+	for name, src := range defaultLessons(t) {
+		l, err := Parse(name, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells += len(l.Cells)
+		for _, c := range l.Cells {
+			req := c.Request
+			if c.Exercise {
+				exercises++
+				// An exercise may start empty; its solution says where it goes.
+				if req, err = wireproto.ParseRequest(c.Solution); err != nil {
+					t.Fatalf("%s:%d: solution: %v", name, c.Line, err)
+				}
+			}
+			// Relative targets work on whatever single address wirebook
+			// listens on; the course ports are opt-in.
+			if !strings.HasPrefix(req.Target, "/") {
+				t.Errorf("%s:%d: target %q is not relative to the page", name, c.Line, req.Target)
+			}
+			// The page shows the handler beside each cell; a cell whose
+			// endpoint has no marked handler would stand alone.
+			if _, ok := web.SnippetFor(req.Target); !ok {
+				t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", name, c.Line, req.Target)
+			}
+			// Every answer is checked, so Run all says whether the lesson
+			// works; a WebSocket's messages are not an HTTP answer to check.
+			if c.Expect.Len() == 0 && !strings.HasPrefix(req.Target, "/ws/") {
+				t.Errorf("%s:%d: %s has no expectations", name, c.Line, req.Target)
 			}
 		}
-		// Relative targets work on whatever single address wirebook
-		// listens on; the course ports are opt-in.
-		if !strings.HasPrefix(req.Target, "/") {
-			t.Errorf("%s:%d: target %q is not relative to the page", web.DefaultLessonName, c.Line, req.Target)
-		}
-		// The page shows the handler beside each cell; a cell whose
-		// endpoint has no marked handler would stand alone.
-		if _, ok := web.SnippetFor(req.Target); !ok {
-			t.Errorf("%s:%d: no //wirebook:snippet handler answers %s", web.DefaultLessonName, c.Line, req.Target)
-		}
-		// Every answer is checked, so Run all says whether the lesson
-		// works; a WebSocket's messages are not an HTTP answer to check.
-		if c.Expect.Len() == 0 && !strings.HasPrefix(req.Target, "/ws/") {
-			t.Errorf("%s:%d: %s has no expectations", web.DefaultLessonName, c.Line, req.Target)
-		}
+	}
+	if cells < 18 {
+		t.Errorf("the default course has %d cells, want at least 18", cells)
 	}
 	if exercises < 8 {
-		t.Errorf("default lesson has %d exercises, want at least 8", exercises)
+		t.Errorf("the default course has %d exercises, want at least 8", exercises)
 	}
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(web.DefaultLesson())
+	for _, src := range defaultLessons(f) {
+		f.Add(src)
+	}
 	for _, tt := range badLessons {
 		if len(tt.src) <= 64<<10 { // a megabyte seed slows every mutation; the size check is one if
 			f.Add(tt.src)

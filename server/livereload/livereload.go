@@ -186,6 +186,17 @@ func (h *Hub) unsubscribe(sub *subscriber) {
 	h.mu.Unlock()
 }
 
+// Version is the last version Reloaded gave lesson; "" for a lesson the hub
+// does not know.
+func (h *Hub) Version(lesson string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s, ok := h.lessons[lesson]; ok {
+		return s.version
+	}
+	return ""
+}
+
 func (h *Hub) current(lesson string) state {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 
 	"wirebook/server/expect"
 	"wirebook/server/lesson"
+	"wirebook/server/syllabus"
 )
 
 // withExpectations gives cells of l the expectations and exercise mark the
@@ -34,7 +35,7 @@ func checkedDocument(t *testing.T, opts ...Option) *goquery.Document {
 		1: "HTTP 200\n[Asserts]\nbody == \"Hello\"\nheader \"Content-Type\" contains \"text/plain\"",
 		4: "HTTP 200\n[Asserts]\njsonpath \"$.name\" == \"David\"",
 	})
-	h, err := New(l, staticFS(true), append([]Option{WithLogger(quietLog())}, opts...)...)
+	h, err := New(syllabus.Of("test.md", l), staticFS(true), append([]Option{WithLogger(quietLog())}, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -1,8 +1,10 @@
-// Package page serves the lesson page and the static files it loads.
+// Package page serves a course's pages — its index at / and each lesson at
+// /lessons/<slug>, with the files beside it — and the static files they load.
 //
-// The page is rendered and compressed once per lesson, in New and in each
-// Replace (live authoring swaps in a re-parsed lesson), and every GET / in
-// between is the same bytes with the same ETag. The page links its static files by content-hashed names, which
+// The pages are rendered and compressed once per course, in New and in
+// Replace (a watcher calls it when the lesson files change), never per
+// request: every GET of a page is the same bytes with the same ETag until
+// the course is replaced. The page links its static files by content-hashed names, which
 // browsers keep for a year without asking again (see package assets): a
 // returning visitor costs one 304.
 package page
@@ -25,12 +27,14 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/a-h/templ"
 	"github.com/andybalholm/brotli"
 	"golang.org/x/net/html"
 
 	"wirebook/server/lesson"
 	"wirebook/server/page/assets"
 	"wirebook/server/respond"
+	"wirebook/server/syllabus"
 	"wirebook/templates"
 	"wirebook/web"
 )
@@ -60,18 +64,22 @@ const StaticUncompressed = "static files served without brotli or gzip: run go t
 // servers.
 const pageBrotliQuality = 6
 
-// Handler serves GET / (the page) and, through Static, /static/….
+// Handler serves the course's pages (Index, Lessons) and, through Static,
+// /static/…. Its course can be replaced while it serves: requests in
+// flight finish with the pages they started with.
 type Handler struct {
-	page        atomic.Pointer[rendered] // swapped whole by Replace
 	static      *assets.Server
 	clientBuilt bool
 	cfg         config
+	state       atomic.Pointer[rendered]
 }
 
-// rendered is one lesson's page, ready to serve, and its version.
+// rendered is one course's pages, ready to serve.
 type rendered struct {
-	file    *assets.File
-	version string
+	course   *syllabus.Course
+	index    *assets.File
+	lessons  map[string]*assets.File // by slug
+	versions map[string]string       // by slug: a hash of the lesson's page
 }
 
 type config struct {
@@ -81,7 +89,7 @@ type config struct {
 	mounts   map[int]string // course port → path prefix on the main address
 	students []string       // hosts the "send to" switch offers (-student-hosts)
 	ports    [4]int         // the course's servers' ports on those hosts
-	liveURL  string         // the live-reload stream; "" without one
+	liveURL  string         // the live-reload stream, to which a lesson's slug is added; "" without one
 }
 
 // Option configures New.
@@ -132,17 +140,18 @@ func WithStudentPorts(auth, files, echo, app int) Option {
 	}
 }
 
-// WithLiveReload has the page subscribe to the live-reload stream at url
-// ("/events/lesson?lesson=" for the single lesson; see package livereload),
-// so an open page reloads when the lesson changes on disk. The default is
-// none: a lesson that cannot change needs no stream per student.
+// WithLiveReload has each lesson page subscribe to the live-reload stream
+// at url plus its slug ("/events/lesson?lesson="; see package livereload),
+// so an open page reloads when its lesson changes on disk. The default is
+// none: a course that cannot change needs no stream per student.
 func WithLiveReload(url string) Option { return func(c *config) { c.liveURL = url } }
 
-// New renders the page for l. static holds app.css, boot.js and, once
+// New renders the pages of course. static holds app.css, boot.js and, once
 // built, app.wasm and wasm_exec.js, with their precompressed forms in
-// static's dist folder (server/tools/precompress). A missing client or missing
-// compressed forms are logged, not errors, so the lesson can still be read.
-func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
+// static's dist folder (server/tools/precompress). A missing client or
+// missing compressed forms are logged, not errors, so the lessons can
+// still be read.
+func New(course *syllabus.Course, static fs.FS, opts ...Option) (*Handler, error) {
 	c := config{
 		log:      slog.Default(),
 		snippets: web.SnippetFor,
@@ -152,22 +161,17 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	if l == nil {
-		return nil, errors.New("page: no lesson")
-	}
-
 	h := &Handler{}
 	var err error
 	if h.static, err = assets.Load(static); err != nil {
 		return nil, fmt.Errorf("page: static files: %w", err)
 	}
-	has := func(name string) bool { _, ok := h.static.Hashed(name); return ok }
 	for _, need := range []string{cssFile, bootFile} {
-		if !has(need) {
+		if !h.has(need) {
 			return nil, fmt.Errorf("page: static files lack %s", need)
 		}
 	}
-	hasWasm, hasExec := has(wasmFile), has(wasmExecFile)
+	hasWasm, hasExec := h.has(wasmFile), h.has(wasmExecFile)
 	h.clientBuilt = hasWasm && hasExec
 	if !h.clientBuilt {
 		c.log.Warn(ClientMissing, "app.wasm", hasWasm, "wasm_exec.js", hasExec)
@@ -179,68 +183,115 @@ func New(l *lesson.Lesson, static fs.FS, opts ...Option) (*Handler, error) {
 		c.assetURL = h.hashedURL
 	}
 	h.cfg = c
-	if err := h.Replace(l); err != nil {
+	if err := h.Replace(course); err != nil {
 		return nil, err
 	}
 	return h, nil
 }
 
-// Replace renders l and serves it from now on in place of the page before:
-// requests already being answered finish with the old page, and the next
-// get the new one. On an error the old page stays. It is safe to call
-// while the handler serves; calls should not overlap (the last to finish
-// wins).
-func (h *Handler) Replace(l *lesson.Lesson) error {
-	if l == nil {
-		return errors.New("page: no lesson")
+func (h *Handler) has(name string) bool { _, ok := h.static.Hashed(name); return ok }
+
+// Replace renders every page of course and, only if all of them render,
+// serves them from now on in place of the current ones, at once. On an
+// error the current pages stay. It is safe to call while the handler
+// serves, and from any goroutine.
+func (h *Handler) Replace(course *syllabus.Course) error {
+	if course == nil || len(course.Lessons) == 0 {
+		return errors.New("page: no lessons")
 	}
-	p, err := h.render(l)
-	if err != nil {
-		return err
+	st := &rendered{course: course, lessons: make(map[string]*assets.File, len(course.Lessons)), versions: map[string]string{}}
+	var err error
+	if st.index, err = h.render(templates.CourseIndex(h.indexView(course)), nil); err != nil {
+		return fmt.Errorf("page: the index: %w", err)
 	}
-	h.page.Store(p)
+	for i, l := range course.Lessons {
+		v := h.lessonView(course, i)
+		// The version is a hash of the page rendered without one: an edit
+		// that changes nothing on the page (a blank line) reloads no one.
+		var b bytes.Buffer
+		if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
+			return fmt.Errorf("page: %s: %w", l.Source, err)
+		}
+		sum := sha256.Sum256(b.Bytes())
+		v.Version = hex.EncodeToString(sum[:8])
+		st.versions[l.Slug] = v.Version
+		if st.lessons[l.Slug], err = h.render(templates.LessonPage(v), []string{v.Assets.WasmExec, v.Assets.Boot}); err != nil {
+			return fmt.Errorf("page: %s: %w", l.Source, err)
+		}
+	}
+	h.state.Store(st)
 	return nil
 }
 
-// Version is the version of the page being served (html[data-version]): a
-// hash of the page itself, so an edit that changes nothing on the page (a
-// blank line) is not a new version and reloads no one.
-func (h *Handler) Version() string { return h.page.Load().version }
+// Version is the version of the page of the lesson slug being served
+// (html[data-version]); "" for a lesson the course does not have.
+func (h *Handler) Version(slug string) string { return h.state.Load().versions[slug] }
 
-// render makes l's page. It renders twice: once without a version, whose
-// hash is the version, then with it.
-func (h *Handler) render(l *lesson.Lesson) (*rendered, error) {
-	c := h.cfg
-	v := view(l, c)
-	v.ClientBuilt = h.clientBuilt
-	v.LiveURL = c.liveURL
-	if _, ok := h.static.Hashed(highlightCSS); ok {
-		v.Assets.HighlightCSS = c.assetURL(highlightCSS)
-	}
-	if _, ok := h.static.Hashed(iconFile); ok {
-		v.Assets.Icon = c.assetURL(iconFile)
-	}
+// Course is the course being served.
+func (h *Handler) Course() *syllabus.Course { return h.state.Load().course }
+
+// render renders one page, refuses it if it would run any script but
+// scripts, and compresses it.
+func (h *Handler) render(c templ.Component, scripts []string) (*assets.File, error) {
 	var b bytes.Buffer
-	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
-		return nil, fmt.Errorf("page: render: %w", err)
+	if err := c.Render(context.Background(), &b); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
 	}
-	sum := sha256.Sum256(b.Bytes())
-	v.Version = hex.EncodeToString(sum[:8])
-	b.Reset()
-	if err := templates.LessonPage(v).Render(context.Background(), &b); err != nil {
-		return nil, fmt.Errorf("page: render: %w", err)
-	}
-	scripts := []string{v.Assets.WasmExec, v.Assets.Boot}
 	if err := checkScripts(b.Bytes(), scripts); err != nil {
-		return nil, fmt.Errorf("page: %w", err)
+		return nil, err
 	}
 	page := assets.Content{Type: "text/html; charset=utf-8", Identity: b.Bytes()}
 	var err error
 	if page.Brotli, page.Gzip, err = compress(page.Identity); err != nil {
-		return nil, fmt.Errorf("page: compress: %w", err)
+		return nil, fmt.Errorf("compress: %w", err)
 	}
-	// The page changes only when the lesson does; revalidating costs a 304.
-	return &rendered{file: assets.NewFile(page, assets.Revalidated), version: v.Version}, nil
+	// A page changes only when the course is replaced or the server
+	// restarts with another client; revalidating costs a 304.
+	return assets.NewFile(page, assets.Revalidated), nil
+}
+
+// indexView is what the course's index shows.
+func (h *Handler) indexView(course *syllabus.Course) templates.CourseView {
+	v := templates.CourseView{Title: course.Title, Intro: course.Intro, Notes: course.Notes}
+	v.Assets.CSS = h.cfg.assetURL(cssFile)
+	if h.has(iconFile) {
+		v.Assets.Icon = h.cfg.assetURL(iconFile)
+	}
+	for i, l := range course.Lessons {
+		checks := 0
+		for _, c := range l.Cells {
+			checks += c.Expect.Len()
+		}
+		v.Lessons = append(v.Lessons, templates.CourseLesson{
+			N: i + 1, Href: l.Path(), Slug: l.Slug, Title: l.Title, Description: l.Description, Checks: checks,
+		})
+	}
+	return v
+}
+
+// lessonView is what the course's i-th lesson page shows.
+func (h *Handler) lessonView(course *syllabus.Course, i int) templates.LessonView {
+	v := view(course.Lessons[i].Lesson, h.cfg)
+	v.ClientBuilt = h.clientBuilt
+	if h.has(highlightCSS) {
+		v.Assets.HighlightCSS = h.cfg.assetURL(highlightCSS)
+	}
+	if h.has(iconFile) {
+		v.Assets.Icon = h.cfg.assetURL(iconFile)
+	}
+	if h.cfg.liveURL != "" {
+		v.LiveURL = h.cfg.liveURL + url.QueryEscape(course.Lessons[i].Slug)
+	}
+	v.Nav = templates.LessonNav{Index: "/", Course: course.Title, N: i + 1, Of: len(course.Lessons)}
+	if i > 0 {
+		p := course.Lessons[i-1]
+		v.Nav.Prev = &templates.NavLink{Href: p.Path(), Title: p.Title}
+	}
+	if i+1 < len(course.Lessons) {
+		n := course.Lessons[i+1]
+		v.Nav.Next = &templates.NavLink{Href: n.Path(), Title: n.Title}
+	}
+	return v
 }
 
 // hashedURL is the default WithAssetURL. A file that is absent keeps its
@@ -387,10 +438,52 @@ func checkScripts(page []byte, ours []string) error {
 	}
 }
 
-// ServeHTTP answers with the page (routes.go admits GET and HEAD), brotli or gzip if the
-// browser accepts it; If-None-Match with its ETag is a 304.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.page.Load().file.ServeHTTP(w, r)
+// Index serves the course's index, for a route at / (routes.go admits GET
+// and HEAD): brotli or gzip if the browser accepts it; If-None-Match with
+// its ETag is a 304.
+func (h *Handler) Index() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.state.Load().index.ServeHTTP(w, r)
+	})
+}
+
+// Lessons serves, for routes at /lessons/{slug} and /lessons/{slug}/*,
+// each lesson's page (as Index serves the index) and the files beside it
+// (see syllabus.Lesson.Open), which are revalidated by modification time.
+func (h *Handler) Lessons() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := h.state.Load()
+		rest, _ := strings.CutPrefix(r.URL.Path, "/lessons/")
+		slug, name, sub := strings.Cut(rest, "/")
+		l, _ := st.course.Find(slug)
+		switch {
+		case l == nil:
+			respond.Error(w, r, http.StatusNotFound, "This course has no lesson "+slug+".")
+		case !sub:
+			st.lessons[slug].ServeHTTP(w, r)
+		case name == "":
+			http.Redirect(w, r, l.Path(), http.StatusMovedPermanently)
+		default:
+			serveBeside(w, r, l, name)
+		}
+	})
+}
+
+// serveBeside serves a file beside lesson l.
+func serveBeside(w http.ResponseWriter, r *http.Request, l *syllabus.Lesson, name string) {
+	f, err := l.Open(name)
+	if err != nil {
+		respond.Error(w, r, http.StatusNotFound, "Lesson "+l.Slug+" has no file "+name+" beside it.")
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	rs, ok := f.(io.ReadSeeker)
+	if err != nil || !ok {
+		respond.Error(w, r, http.StatusInternalServerError, "Cannot read "+name+".")
+		return
+	}
+	http.ServeContent(w, r, st.Name(), st.ModTime(), rs)
 }
 
 // Static serves the static files for a route mounted at /static/ (the

@@ -17,6 +17,7 @@ import (
 	"wirebook/server/internal/testkit"
 	"wirebook/server/lesson"
 	"wirebook/server/page/assets"
+	"wirebook/server/syllabus"
 	"wirebook/web"
 )
 
@@ -91,7 +92,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 func newHandler(t *testing.T, withClient bool, opts ...Option) *Handler {
 	t.Helper()
 	opts = append([]Option{WithLogger(quietLog())}, opts...)
-	h, err := New(parseLesson(t, testLesson), staticFS(withClient), opts...)
+	h, err := New(syllabus.Of("test.md", parseLesson(t, testLesson)), staticFS(withClient), opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -111,7 +112,7 @@ func get(t *testing.T, h http.Handler, path string, header ...string) *http.Resp
 
 func document(t *testing.T, h *Handler) *goquery.Document {
 	t.Helper()
-	resp := get(t, h, "/")
+	resp := get(t, h.Lessons(), "/lessons/test")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET / = %d", resp.StatusCode)
 	}
@@ -195,7 +196,7 @@ func TestCellOptionsReachTheDOM(t *testing.T) {
 func TestSocketCellsOfferNoTransportChoice(t *testing.T) {
 	t.Parallel()
 	l := parseLesson(t, "# Sockets\n\n```http\nGET /ws/stream\n```\n\n```http\nGET /hello\n```\n")
-	h, err := New(l, staticFS(true), WithLogger(quietLog()))
+	h, err := New(syllabus.Of("test.md", l), staticFS(true), WithLogger(quietLog()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +321,7 @@ func TestCheckScriptsRefusesWhatTheClientDidNotBring(t *testing.T) {
 func TestPageETagAnd304(t *testing.T) {
 	t.Parallel()
 	h := newHandler(t, true)
-	first := get(t, h, "/")
+	first := get(t, h.Lessons(), "/lessons/test")
 	tag := first.Header.Get("ETag")
 	if first.StatusCode != http.StatusOK || tag == "" || !strings.HasPrefix(tag, `"`) {
 		t.Fatalf("GET / = %d with ETag %q", first.StatusCode, tag)
@@ -344,7 +345,7 @@ func TestPageETagAnd304(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			resp := get(t, h, "/", "If-None-Match", row.ifNoneMatch)
+			resp := get(t, h.Lessons(), "/lessons/test", "If-None-Match", row.ifNoneMatch)
 			if resp.StatusCode != row.status {
 				t.Fatalf("status = %d, want %d", resp.StatusCode, row.status)
 			}
@@ -360,7 +361,7 @@ func TestPageETagAnd304(t *testing.T) {
 
 	t.Run("the page is the same bytes for every request", func(t *testing.T) {
 		t.Parallel()
-		again := get(t, newHandler(t, true), "/").Header.Get("ETag")
+		again := get(t, newHandler(t, true).Lessons(), "/lessons/test").Header.Get("ETag")
 		if again != tag {
 			t.Errorf("two renders of one lesson differ: %s vs %s", again, tag)
 		}
@@ -370,7 +371,7 @@ func TestPageETagAnd304(t *testing.T) {
 func TestMissingClientIsSaidNotFatal(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	h, err := New(parseLesson(t, testLesson), staticFS(false), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	h, err := New(syllabus.Of("test.md", parseLesson(t, testLesson)), staticFS(false), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	if err != nil {
 		t.Fatalf("New without app.wasm = %v, want a page anyway", err)
 	}
@@ -522,7 +523,7 @@ func TestNewRefusesStaticFilesWithoutThePage(t *testing.T) {
 	t.Parallel()
 	fsys := staticFS(true)
 	delete(fsys, "boot.js")
-	if _, err := New(parseLesson(t, testLesson), fsys, WithLogger(quietLog())); err == nil || !strings.Contains(err.Error(), "boot.js") {
+	if _, err := New(syllabus.Of("test.md", parseLesson(t, testLesson)), fsys, WithLogger(quietLog())); err == nil || !strings.Contains(err.Error(), "boot.js") {
 		t.Errorf("New without boot.js = %v, want an error naming it", err)
 	}
 }
@@ -615,7 +616,7 @@ func TestStaticFilesByHashedName(t *testing.T) {
 func TestPageIsCompressedAndRevalidated(t *testing.T) {
 	t.Parallel()
 	h := newHandler(t, true)
-	plain, _ := io.ReadAll(get(t, h, "/").Body)
+	plain, _ := io.ReadAll(get(t, h.Lessons(), "/lessons/test").Body)
 	rows := []struct {
 		name, accept, encoding string
 	}{
@@ -627,7 +628,7 @@ func TestPageIsCompressedAndRevalidated(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			resp := get(t, h, "/", "Accept-Encoding", row.accept)
+			resp := get(t, h.Lessons(), "/lessons/test", "Accept-Encoding", row.accept)
 			body, _ := io.ReadAll(resp.Body)
 			if got := resp.Header.Get("Content-Encoding"); got != row.encoding {
 				t.Fatalf("Content-Encoding = %q, want %q", got, row.encoding)
@@ -641,7 +642,7 @@ func TestPageIsCompressedAndRevalidated(t *testing.T) {
 			if !bytes.Equal(testkit.Decode(t, row.encoding, body), plain) {
 				t.Error("the body does not decode to the page")
 			}
-			again := get(t, h, "/", "Accept-Encoding", row.accept, "If-None-Match", resp.Header.Get("ETag"))
+			again := get(t, h.Lessons(), "/lessons/test", "Accept-Encoding", row.accept, "If-None-Match", resp.Header.Get("ETag"))
 			if again.StatusCode != http.StatusNotModified {
 				t.Errorf("a repeat visit = %d, want 304", again.StatusCode)
 			}
@@ -669,7 +670,7 @@ func TestUncompressedStaticFilesAreLogged(t *testing.T) {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
 			var log bytes.Buffer
-			if _, err := New(parseLesson(t, testLesson), row.fsys, WithLogger(slog.New(slog.NewTextHandler(&log, nil)))); err != nil {
+			if _, err := New(syllabus.Of("test.md", parseLesson(t, testLesson)), row.fsys, WithLogger(slog.New(slog.NewTextHandler(&log, nil)))); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Contains(log.String(), StaticUncompressed); got != row.warn {

@@ -367,7 +367,7 @@ type streamResult struct {
 func measureStream(tab context.Context, proxy *stampProxy, want int) (streamResult, error) {
 	res := streamResult{Method: "wirebook's /stream behind a reverse proxy in the bench that stamps each line as it reads it from wirebook (a loopback hop after the write); " +
 		"the page stamps each line when a MutationObserver sees it in the cell's [data-body] pre; both on this machine's wall clock"}
-	pageURL := "http://" + proxy.Addr() + "/"
+	pageURL := "http://" + proxy.Addr() + "/lessons/app" // the lesson with the /stream cell
 	ctx, cancel := context.WithTimeout(tab, readyTimeout+time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx,

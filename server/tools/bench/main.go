@@ -277,7 +277,7 @@ func (b *bench) measureBrowser(ctx context.Context, srv *harness.Child, proxy *s
 
 	if b.cfg.rows["page"] {
 		b.say("3. visiting the lesson page in %s", version)
-		p, err := measurePage(tab, srv.URL+"/", b.cfg.clicks)
+		p, err := measurePage(tab, srv.URL+"/lessons/app", b.cfg.clicks) // the largest lesson of the embedded course
 		p.Browser = version
 		b.res.Page = &p
 		if err != nil {

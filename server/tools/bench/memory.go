@@ -108,7 +108,7 @@ func loadPage(base string) error {
 		}
 		return b, err
 	}
-	page, err := get("/")
+	page, err := get("/lessons/app")
 	if err != nil {
 		return err
 	}

@@ -260,11 +260,11 @@ func checkThroughProxy(ctx context.Context, r *nginxResult, base string, a, b *h
 
 // checkPage checks the lesson page and a relayed /hello through the proxy.
 func checkPage(ctx context.Context, r *nginxResult, client *http.Client, base string) {
-	resp, body, err := get(ctx, client, base+"/")
+	resp, body, err := get(ctx, client, base+"/lessons/app")
 	if err == nil && (resp.StatusCode != 200 || !strings.Contains(body, "data-cell")) {
 		err = fmt.Errorf("status %d, %d bytes, data-cell present: %v", resp.StatusCode, len(body), strings.Contains(body, "data-cell"))
 	}
-	r.check("page", err, fmt.Sprintf("GET / 200, %d bytes with its request cells", len(body)))
+	r.check("page", err, fmt.Sprintf("GET /lessons/app 200, %d bytes with its request cells", len(body)))
 
 	out, err := harness.RelayOnce(ctx, client, base, base+"/hello", harness.Hooks{})
 	if err == nil && (!out.End || out.Status != 200 || out.Bytes == 0) {
