@@ -40,72 +40,70 @@ func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url st
 	if err != nil {
 		return err
 	}
+	id := t.nextID()
+	checked, _ := recv.(checkedReceiver)
+	call := &wireCall{wake: make(chan struct{}, 1), recv: recv, checked: checked, url: url}
+	c.add(id, call)
+	defer c.remove(id)
+
+	if err := c.waitOpen(stop); err != nil {
+		return err
+	}
+	if err := c.sendRequest(id, req, url, checked); err != nil {
+		return err
+	}
+	return c.await(stop, id, call)
+}
+
+func (t *wireTransport) nextID() uint32 {
 	t.mu.Lock()
 	t.id++
 	id := t.id
 	t.mu.Unlock()
-	call := &wireCall{wake: make(chan struct{}, 1)}
-	c.add(id, call)
-	defer c.remove(id)
+	return id
+}
 
+// waitOpen returns nil once the handshake is done, or why it never will be.
+func (c *wireConn) waitOpen(stop <-chan struct{}) error {
 	select {
 	case <-c.opened:
+		return nil
 	case <-c.closed:
 		return c.failure()
 	case <-stop:
 		return errStopped
 	}
-	send := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: url}
-	checked, _ := recv.(checkedReceiver)
+}
+
+// sendRequest starts relay id, carrying the cell's expectations if its
+// receiver wants the server's verdicts.
+func (c *wireConn) sendRequest(id uint32, req wireproto.Request, url string, checked checkedReceiver) error {
+	f := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: url}
 	if checked != nil {
-		send.Expect = checked.Expect()
+		f.Expect = checked.Expect()
 	}
-	msg, err := send.AppendBinary(nil)
+	msg, err := f.AppendBinary(nil)
 	if err != nil {
 		return err
 	}
-	if err := c.send(msg); err != nil {
-		return err
-	}
+	return c.send(msg)
+}
 
-	headed := false
+// await hands relay id's frames on until one ends the relay, the socket
+// closes or stop is closed.
+func (c *wireConn) await(stop <-chan struct{}, id uint32, call *wireCall) error {
 	for {
 		select {
 		case <-call.wake:
 		case <-c.closed: // frames that came before the close are handled first
 		case <-stop:
-			cancel := wireproto.Frame{Type: wireproto.FrameCancel, ID: id}
-			msg, _ := cancel.AppendBinary(nil) // a cancel frame always encodes
-			_ = c.send(msg)                    // if the socket is gone, so is the relay
+			c.cancel(id)
 			return errStopped
 		}
-		for _, f := range call.take() {
-			switch f.Type {
-			case wireproto.FrameHead:
-				if headed {
-					return &wireError{"the relay sent a second head for one request"}
-				}
-				headed = true
-				recv.Head(render.Head{Proto: f.Proto, Status: f.Status, StatusText: f.Reason,
-					Headers: f.Headers, URL: url, Via: "wire"})
-			case wireproto.FrameChunk:
-				if !headed {
-					return &wireError{"the relay sent body bytes before the head"}
-				}
-				recv.Chunk(f.Data, f.At)
-			case wireproto.FrameEnd:
-				if !headed {
-					return &wireError{"the relay ended a response it never began"}
-				}
-				recv.End(render.Timings{Connect: f.Connect, FirstByte: f.FirstByte, Total: f.Total,
-					Bytes: f.Bytes, Truncated: f.Truncated})
-				return nil
-			case wireproto.FrameCheck:
-				if checked != nil {
-					checked.Checks(f.Checks)
-				}
-			case wireproto.FrameError:
-				return &wireError{"the server could not relay the request: " + f.Message}
+		fs := call.take()
+		for i := range fs {
+			if done, err := call.deliver(&fs[i]); done {
+				return err
 			}
 		}
 		select {
@@ -114,6 +112,46 @@ func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url st
 		default:
 		}
 	}
+}
+
+func (c *wireConn) cancel(id uint32) {
+	f := wireproto.Frame{Type: wireproto.FrameCancel, ID: id}
+	msg, _ := f.AppendBinary(nil) // a cancel frame always encodes
+	_ = c.send(msg)               // if the socket is gone, so is the relay
+}
+
+// deliver passes f on to the cell, refusing an order the protocol does not
+// allow. done means f ended the relay, and err is then what Send returns:
+// nil after an End frame.
+func (w *wireCall) deliver(f *wireproto.Frame) (done bool, err error) {
+	switch f.Type {
+	case wireproto.FrameHead:
+		if w.headed {
+			return true, &wireError{"the relay sent a second head for one request"}
+		}
+		w.headed = true
+		w.recv.Head(render.Head{Proto: f.Proto, Status: f.Status, StatusText: f.Reason,
+			Headers: f.Headers, URL: w.url, Via: "wire"})
+	case wireproto.FrameChunk:
+		if !w.headed {
+			return true, &wireError{"the relay sent body bytes before the head"}
+		}
+		w.recv.Chunk(f.Data, f.At)
+	case wireproto.FrameEnd:
+		if !w.headed {
+			return true, &wireError{"the relay ended a response it never began"}
+		}
+		w.recv.End(render.Timings{Connect: f.Connect, FirstByte: f.FirstByte, Total: f.Total,
+			Bytes: f.Bytes, Truncated: f.Truncated})
+		return true, nil
+	case wireproto.FrameCheck:
+		if w.checked != nil {
+			w.checked.Checks(f.Checks)
+		}
+	case wireproto.FrameError:
+		return true, &wireError{"the server could not relay the request: " + f.Message}
+	}
+	return false, nil
 }
 
 // connect returns the page's relay connection, opening it if there is none.
@@ -249,12 +287,18 @@ func (c *wireConn) close(ev js.Value) {
 	close(c.closed)
 }
 
-// wireCall is the queue of frames for one relay. The listener appends
-// without ever blocking; Send takes them all each time it is woken.
+// wireCall is one relay in flight: the queue of frames, and the cell they
+// go to. The listener appends without ever blocking; Send takes them all
+// each time it is woken, and only Send touches the rest.
 type wireCall struct {
 	mu     sync.Mutex
 	frames []wireproto.Frame
 	wake   chan struct{} // capacity 1: one pending wake-up covers any number of frames
+
+	recv    Receiver
+	checked checkedReceiver // nil if recv wants no verdicts
+	url     string
+	headed  bool
 }
 
 func (w *wireCall) push(f wireproto.Frame) {

@@ -220,32 +220,13 @@ func apply(pred string, v, want any) (ok, wrongType bool) {
 		if !ok {
 			return false, true
 		}
-		switch pred {
-		case ">":
-			return c > 0, false
-		case ">=":
-			return c >= 0, false
-		case "<":
-			return c < 0, false
-		}
-		return c <= 0, false
+		return inOrder(pred, c), false
 	case "contains", "startsWith", "endsWith", "matches":
 		s, ok := v.(string)
 		if !ok {
 			return false, true
 		}
-		switch pred {
-		case "contains":
-			return strings.Contains(s, want.(string)), false
-		case "startsWith":
-			return strings.HasPrefix(s, want.(string)), false
-		case "endsWith":
-			return strings.HasSuffix(s, want.(string)), false
-		}
-		if re, ok := want.(stringRegexp); ok {
-			return re.MatchString(s), false
-		}
-		return want.(*regexp.Regexp).MatchString(s), false
+		return matchString(pred, s, want), false
 	case "isInteger":
 		_, ok := v.(int64)
 		return ok, false
@@ -276,6 +257,36 @@ func apply(pred string, v, want any) (ok, wrongType bool) {
 		return false, true
 	}
 	return false, true
+}
+
+// inOrder applies an ordering predicate to c, compare's result.
+func inOrder(pred string, c int) bool {
+	switch pred {
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	case "<":
+		return c < 0
+	}
+	return c <= 0
+}
+
+// matchString applies a string predicate; want is the string or regexp
+// the parser made for it.
+func matchString(pred, s string, want any) bool {
+	switch pred {
+	case "contains":
+		return strings.Contains(s, want.(string))
+	case "startsWith":
+		return strings.HasPrefix(s, want.(string))
+	case "endsWith":
+		return strings.HasSuffix(s, want.(string))
+	}
+	if re, ok := want.(stringRegexp); ok {
+		return re.MatchString(s)
+	}
+	return want.(*regexp.Regexp).MatchString(s)
 }
 
 // equal compares a value with a literal: numbers by value (3 == 3.0),

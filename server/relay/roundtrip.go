@@ -33,29 +33,17 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, chunkSize); return 
 // ends the relay (End or Error), or nil if the page can no longer be
 // written to.
 func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request, t target, send func(*wireproto.Frame) error, ans *answer) *wireproto.Frame {
-	fail := func(msg string) *wireproto.Frame {
-		return &wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg}
-	}
-	start := time.Now()
-	var connect, firstByte atomic.Int64
-	trace := &httptrace.ClientTrace{
-		ConnectDone: func(_, _ string, err error) {
-			if err == nil {
-				connect.Store(int64(time.Since(start)))
-			}
-		},
-		GotFirstResponseByte: func() { firstByte.Store(int64(time.Since(start))) },
-	}
+	tm := &timing{start: time.Now()}
 	slot := &captureSlot{}
-	ctx = httptrace.WithClientTrace(context.WithValue(ctx, captureKey{}, slot), trace)
+	ctx = httptrace.WithClientTrace(context.WithValue(ctx, captureKey{}, slot), tm.trace())
 	req, err := newRequest(ctx, creq, t)
 	if err != nil {
-		return fail(err.Error())
+		return errorFrame(id, err.Error())
 	}
 
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return fail(r.describe(ctx, err, t, nil))
+		return errorFrame(id, r.describe(ctx, err, t, nil))
 	}
 	defer resp.Body.Close()
 	head := headFrame(id, resp, slot.bytes())
@@ -64,13 +52,67 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 		return nil
 	}
 
+	n, truncated, err := r.sendBody(resp.Body, id, tm.start, send, ans)
+	switch {
+	case errors.Is(err, errPageGone):
+		return nil
+	case err != nil:
+		return errorFrame(id, r.describe(ctx, err, t, &bodyState{resp: resp, read: n}))
+	}
+	return tm.end(id, n, truncated)
+}
+
+func errorFrame(id uint32, msg string) *wireproto.Frame {
+	return &wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg}
+}
+
+// timing is what an end frame reports of one exchange. The trace's hooks
+// run on net/http's goroutines, hence the atomics.
+type timing struct {
+	start              time.Time
+	connect, firstByte atomic.Int64 // nanoseconds since start; 0 if it never happened
+}
+
+func (tm *timing) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		ConnectDone: func(_, _ string, err error) {
+			if err == nil {
+				tm.connect.Store(int64(time.Since(tm.start)))
+			}
+		},
+		GotFirstResponseByte: func() { tm.firstByte.Store(int64(time.Since(tm.start))) },
+	}
+}
+
+// end is the frame that ends a relay whose body was read to its end or to
+// the cap: n bytes of it were sent.
+func (tm *timing) end(id uint32, n int64, truncated bool) *wireproto.Frame {
+	return &wireproto.Frame{
+		Type:      wireproto.FrameEnd,
+		ID:        id,
+		Bytes:     n,
+		Connect:   wireproto.Duration(tm.connect.Load()),
+		FirstByte: wireproto.Duration(tm.firstByte.Load()),
+		Total:     wireproto.Duration(time.Since(tm.start)),
+		Truncated: truncated,
+	}
+}
+
+// errPageGone is sendBody's error when a chunk could not be sent.
+var errPageGone = errors.New("the page can no longer be written to")
+
+// sendBody sends body as chunk frames as it is read, each timed from start,
+// and keeps a copy in ans. It returns how many bytes it sent, whether it
+// stopped at r.maxBody, and the read error that ended the body early, or
+// errPageGone.
+func (r *Relay) sendBody(body io.Reader, id uint32, start time.Time, send func(*wireproto.Frame) error, ans *answer) (int64, bool, error) {
 	bp := readBufs.Get().(*[]byte)
 	defer readBufs.Put(bp)
 	buf := *bp
 	var n int64
 	truncated := false
 	for !truncated {
-		k, err := resp.Body.Read(buf)
+		k, err := body.Read(buf)
 		if k > 0 {
 			at := wireproto.Duration(time.Since(start))
 			data := buf[:k]
@@ -80,7 +122,7 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 			if len(data) > 0 {
 				ans.chunk(data)
 				if send(&wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: data, At: at}) != nil {
-					return nil
+					return n, truncated, errPageGone
 				}
 				n += int64(len(data))
 			}
@@ -89,18 +131,10 @@ func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request
 			break
 		}
 		if err != nil && !truncated {
-			return fail(r.describe(ctx, err, t, &bodyState{resp: resp, read: n}))
+			return n, false, err
 		}
 	}
-	return &wireproto.Frame{
-		Type:      wireproto.FrameEnd,
-		ID:        id,
-		Bytes:     n,
-		Connect:   wireproto.Duration(connect.Load()),
-		FirstByte: wireproto.Duration(firstByte.Load()),
-		Total:     wireproto.Duration(time.Since(start)),
-		Truncated: truncated,
-	}
+	return n, truncated, nil
 }
 
 // newRequest builds the request a cell describes, for t. net/http decides

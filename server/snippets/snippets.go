@@ -110,66 +110,107 @@ func extractFile(name, rel string) ([]web.Snippet, error) {
 	if err != nil {
 		return nil, err
 	}
-	tf := fset.File(f.Pos())
-	off := tf.Offset
-	line := func(p token.Pos) int { return tf.Line(p) }
+	sf := &sourceFile{rel: rel, src: src, tf: fset.File(f.Pos()), used: map[*ast.Comment]bool{}}
 
-	used := map[*ast.Comment]bool{}
 	var snips []web.Snippet
 	for _, decl := range f.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
 		if !ok || fn.Doc == nil {
 			continue
 		}
-		list := fn.Doc.List
-		first := slices.IndexFunc(list, isMarker)
-		if first < 0 {
-			continue
+		s, err := sf.snippets(fn)
+		if err != nil {
+			return nil, err
 		}
-		// The markers end the doc comment, after any text; only other
-		// directives (//go:…, //nolint) may follow them, as gofmt keeps
-		// every directive at the end.
-		var routes []string
-		for _, c := range list[first:] {
-			if !isMarker(c) {
-				if !isDirective(c.Text) {
-					return nil, fmt.Errorf("%s:%d: %s must be at the end of the doc comment, after its text", rel, line(list[first].Pos()), Marker)
-				}
-				continue
-			}
-			used[c] = true
-			f := strings.Fields(c.Text)
-			if len(f) != 2 || !strings.HasPrefix(f[1], "/") {
-				return nil, fmt.Errorf("%s:%d: %s wants one route starting with /, as in %s /hello", rel, line(c.Pos()), Marker, Marker)
-			}
-			routes = append(routes, f[1])
-		}
-
-		// Keep the doc comment's text, less the markers and the "//" line
-		// that separated them from it.
-		kept := slices.DeleteFunc(slices.Clone(list), isMarker)
-		for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1].Text) == "//" {
-			kept = kept[:len(kept)-1]
-		}
-		var b strings.Builder
-		for _, c := range kept {
-			b.Write(src[off(c.Pos()):off(c.End())])
-			b.WriteByte('\n')
-		}
-		b.Write(src[off(fn.Pos()):off(fn.End())])
-		for _, route := range routes {
-			snips = append(snips, web.Snippet{Route: route, File: rel, Line: line(fn.Pos()), Source: b.String()})
-		}
+		snips = append(snips, s...)
 	}
-
-	for _, g := range f.Comments {
-		for _, c := range g.List {
-			if isMarker(c) && !used[c] {
-				return nil, fmt.Errorf("%s:%d: %s must end the doc comment of a func", rel, line(c.Pos()), Marker)
-			}
-		}
+	if err := sf.checkStrayMarkers(f.Comments); err != nil {
+		return nil, err
 	}
 	return snips, nil
+}
+
+// sourceFile is one file as extractFile reads it.
+type sourceFile struct {
+	rel  string
+	src  []byte
+	tf   *token.File
+	used map[*ast.Comment]bool // the markers that end a func's doc comment; any other is misplaced
+}
+
+func (sf *sourceFile) line(p token.Pos) int { return sf.tf.Line(p) }
+
+func (sf *sourceFile) text(n ast.Node) []byte {
+	return sf.src[sf.tf.Offset(n.Pos()):sf.tf.Offset(n.End())]
+}
+
+// snippets is fn's snippet for each route its markers name: none if it has
+// no marker.
+func (sf *sourceFile) snippets(fn *ast.FuncDecl) ([]web.Snippet, error) {
+	routes, err := sf.routes(fn.Doc.List)
+	if err != nil || len(routes) == 0 {
+		return nil, err
+	}
+	source := sf.source(fn)
+	var snips []web.Snippet
+	for _, route := range routes {
+		snips = append(snips, web.Snippet{Route: route, File: sf.rel, Line: sf.line(fn.Pos()), Source: source})
+	}
+	return snips, nil
+}
+
+// routes reads the markers of a doc comment. They end it, after any text;
+// only other directives (//go:…, //nolint) may follow them, as gofmt keeps
+// every directive at the end.
+func (sf *sourceFile) routes(doc []*ast.Comment) ([]string, error) {
+	first := slices.IndexFunc(doc, isMarker)
+	if first < 0 {
+		return nil, nil
+	}
+	var routes []string
+	for _, c := range doc[first:] {
+		if !isMarker(c) {
+			if !isDirective(c.Text) {
+				return nil, fmt.Errorf("%s:%d: %s must be at the end of the doc comment, after its text", sf.rel, sf.line(doc[first].Pos()), Marker)
+			}
+			continue
+		}
+		sf.used[c] = true
+		f := strings.Fields(c.Text)
+		if len(f) != 2 || !strings.HasPrefix(f[1], "/") {
+			return nil, fmt.Errorf("%s:%d: %s wants one route starting with /, as in %s /hello", sf.rel, sf.line(c.Pos()), Marker, Marker)
+		}
+		routes = append(routes, f[1])
+	}
+	return routes, nil
+}
+
+// source is fn with its doc comment's text, less the markers and the "//"
+// line that separated them from it.
+func (sf *sourceFile) source(fn *ast.FuncDecl) string {
+	kept := slices.DeleteFunc(slices.Clone(fn.Doc.List), isMarker)
+	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1].Text) == "//" {
+		kept = kept[:len(kept)-1]
+	}
+	var b strings.Builder
+	for _, c := range kept {
+		b.Write(sf.text(c))
+		b.WriteByte('\n')
+	}
+	b.Write(sf.text(fn))
+	return b.String()
+}
+
+// checkStrayMarkers fails on a marker that ends no func's doc comment.
+func (sf *sourceFile) checkStrayMarkers(comments []*ast.CommentGroup) error {
+	for _, g := range comments {
+		for _, c := range g.List {
+			if isMarker(c) && !sf.used[c] {
+				return fmt.Errorf("%s:%d: %s must end the doc comment of a func", sf.rel, sf.line(c.Pos()), Marker)
+			}
+		}
+	}
+	return nil
 }
 
 func isMarker(c *ast.Comment) bool {
