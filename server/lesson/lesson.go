@@ -262,7 +262,7 @@ func (p *parse) headings(l *Lesson, n ast.Node) error {
 				id = string(b)
 			}
 		}
-		txt := plainText(h, p.src)
+		txt := PlainText(h, p.src)
 		l.TOC = append(l.TOC, Heading{Level: h.Level, ID: id, Text: txt})
 		if h.Level == 1 && l.Title == "" {
 			if txt == "" {
@@ -481,32 +481,6 @@ func (s *cellSafeIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 	return id
 }
 
-// plainText is a heading's text without markup: what a reader sees.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.AutoLink:
-			b.Write(n.Label(src))
-			return ast.WalkSkipChildren, nil
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil // omitted from the page, so from the text too
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
-}
-
 func (p *parse) errorf(offset int, msg string) *Error {
 	return &Error{p.name, p.line(offset), msg}
 }
@@ -553,4 +527,40 @@ func invalidUTF8(b []byte) int {
 		i += size
 	}
 	return -1
+}
+
+// PlainText is n's text without markup, as a reader sees it: code spans
+// and autolinks by their text, raw HTML left out (the page omits it), runs
+// of spaces and line breaks as one space. The lesson's headings, the
+// course's titles and descriptions and the lint's headings all read it.
+func PlainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(n.Value)
+		case *ast.CodeSpan:
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if t, ok := c.(*ast.Text); ok {
+					b.Write(t.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
 }

@@ -186,7 +186,7 @@ func (lt *linter) headings(doc ast.Node) {
 			return ast.WalkContinue, nil
 		}
 		titled = titled || h.Level == 1
-		txt := plainText(h, lt.src)
+		txt := lesson.PlainText(h, lt.src)
 		if txt == "" {
 			return ast.WalkSkipChildren, nil
 		}
@@ -282,32 +282,6 @@ func (lt *linter) target(line int, target, whose string, refused func(string) st
 	if why := refused(target); why != "" {
 		lt.warn(line, RefusedTarget, "the relay would refuse "+whose+" target "+target+": "+strings.TrimPrefix(why, "refused: "))
 	}
-}
-
-// plainText is a heading's text without markup, as a reader sees it.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.AutoLink:
-			b.Write(n.Label(src))
-			return ast.WalkSkipChildren, nil
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
 }
 
 // line is the 1-based line holding byte offset off of the source.

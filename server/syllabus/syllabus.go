@@ -382,7 +382,7 @@ func (c *Course) front(f file, byKey map[string]*Lesson) error {
 	doc := markdown.Parser().Parse(text.NewReader(src))
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok && h.Level == 1 {
-			c.Title = plainText(h, src)
+			c.Title = lesson.PlainText(h, src)
 			doc.RemoveChild(doc, h)
 			break
 		}
@@ -410,7 +410,7 @@ func (c *Course) front(f file, byKey map[string]*Lesson) error {
 func description(doc ast.Node, src []byte) string {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if _, ok := n.(*ast.Paragraph); ok {
-			return clip(plainText(n, src), MaxDescription)
+			return clip(lesson.PlainText(n, src), MaxDescription)
 		}
 	}
 	return ""
@@ -514,39 +514,6 @@ func lineOf(n ast.Node, src []byte) int {
 		return 1
 	}
 	return bytes.Count(src[:off], []byte("\n")) + 1
-}
-
-// plainText is a node's text without markup.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.CodeSpan:
-			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-				if t, ok := c.(*ast.Text); ok {
-					b.Write(t.Segment.Value(src))
-				}
-			}
-			return ast.WalkSkipChildren, nil
-		case *ast.AutoLink:
-			b.Write(n.Label(src))
-			return ast.WalkSkipChildren, nil
-		case *ast.RawHTML:
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // Of is a course of one lesson already parsed, named source, with no files
