@@ -99,11 +99,11 @@ func (lr *lineReader) next() (string, bool) {
 	return strings.TrimSuffix(l, "\r"), true
 }
 
-func isBlank(s string) bool { return trimOWS(s) == "" }
+func isBlank(s string) bool { return TrimOWS(s) == "" }
 
-// trimOWS trims the optional whitespace of RFC 9110 §5.6.3: spaces and tabs
+// TrimOWS trims the optional whitespace of RFC 9110 §5.6.3: spaces and tabs
 // only, never other Unicode space.
-func trimOWS(s string) string {
+func TrimOWS(s string) string {
 	for s != "" && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
 	}
@@ -144,7 +144,7 @@ func parseRequestLine(line string) (Request, string) {
 func splitOWS(s string) []string {
 	var f []string
 	for {
-		s = trimOWS(s)
+		s = TrimOWS(s)
 		if s == "" {
 			return f
 		}
@@ -270,14 +270,14 @@ func parseHeaderLine(l string) (Header, string) {
 	}
 	if c := name[len(name)-1]; c == ' ' || c == '\t' {
 		// RFC 9112 §5.1: a server must reject this, as it smuggled requests.
-		return Header{}, "header name " + strconv.Quote(trimOWS(name)) + " is followed by whitespace before the colon"
+		return Header{}, "header name " + strconv.Quote(TrimOWS(name)) + " is followed by whitespace before the colon"
 	}
 	for i := 0; i < len(name); i++ {
 		if !isTokenChar(name[i]) {
 			return Header{}, "header name " + strconv.Quote(name) + " has " + describeByte(name[i]) + ", which a header name cannot hold"
 		}
 	}
-	value = trimOWS(value)
+	value = TrimOWS(value)
 	for i := 0; i < len(value); i++ {
 		if c := value[i]; (c < 0x20 && c != '\t') || c == 0x7f {
 			return Header{}, "header " + name + " has " + describeByte(c) + " in its value"

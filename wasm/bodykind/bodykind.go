@@ -39,7 +39,7 @@ const FormType = "application/x-www-form-urlencoded"
 // It returns "" when there is none.
 func MediaType(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
-	return wireproto.ToLower(trimOWS(mt))
+	return wireproto.ToLower(wireproto.TrimOWS(mt))
 }
 
 // Of tells how to show a body from its Content-Type alone. An empty or
@@ -156,7 +156,7 @@ func nextParam(s string) (name, value, rest string, ok bool) {
 	if s[i] == ';' {
 		return "", "", s[i+1:], true
 	}
-	name, s = trimOWS(s[:i]), trimOWS(s[i+1:])
+	name, s = wireproto.TrimOWS(s[:i]), wireproto.TrimOWS(s[i+1:])
 	if strings.HasPrefix(s, `"`) {
 		var b []byte
 		for i := 1; i < len(s); i++ {
@@ -176,17 +176,5 @@ func nextParam(s string) (name, value, rest string, ok bool) {
 		return name, string(b), "", false // unterminated: take what there is
 	}
 	value, rest, ok = strings.Cut(s, ";")
-	return name, trimOWS(value), rest, ok
-}
-
-// trimOWS trims the optional whitespace of RFC 9110 §5.6.3: spaces and tabs
-// only, never other Unicode space.
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
+	return name, wireproto.TrimOWS(value), rest, ok
 }
