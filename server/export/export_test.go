@@ -161,7 +161,7 @@ func TestHurlEscapes(t *testing.T) {
 	file := string(write(t, "hurl", hostileCourse(t)))
 	for _, want := range []string{
 		"POST " + DefaultBase + "/echo/x?a=<b>&c=\"d\"\n", // as target.URL leaves it
-		"X-Note: a \\# b \\{\\{c}} \\\\ e\n",
+		"X-Note: a \\# b \\u{7b}\\u{7b}c}} \\\\ e\n",      // Hurl's escapes: no template, no comment
 		"base64,", // the body has newlines and a backtick
 		"GET " + DefaultBase + "/hello\nHTTP *\n",
 	} {

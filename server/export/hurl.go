@@ -89,6 +89,7 @@ func hurlBody(body string) string {
 }
 
 // hurlValue escapes a URL or header value for Hurl, where # starts a
-// comment and a backslash an escape; {{ would start a template, and \{ is
-// its escape.
-var hurlValue = strings.NewReplacer(`\`, `\\`, "#", `\#`, "{", `\{`).Replace
+// comment, a backslash an escape and {{ a template. Hurl's value-string
+// escapes are \#, \\ and \u{…}; it has no \{, so { is \u{7b}
+// (docs/spec/grammar/hurl.grammar in Orange-OpenSource/hurl).
+var hurlValue = strings.NewReplacer(`\`, `\\`, "#", `\#`, "{", `\u{7b}`).Replace
