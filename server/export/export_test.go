@@ -33,6 +33,7 @@ func course(t *testing.T) *syllabus.Course {
 // hostile is a lesson whose request text would break out of HTML, Hurl and
 // JSON if any of them were written unescaped.
 const hostile = "# Hostile </title><script>alert(1)</script>\n\nSome *prose*.\n\n" +
+	"    indented code\n\n    after a blank line\n\n" +
 	"```http\nPOST /echo/x?a=<b>&c=\"d\"\nContent-Type: text/html\nX-Note: a # b {{c}} \\ e\n\n" +
 	"</pre><script>alert(2)</script>\n`tick` \"quote\"\nHTTP 200\n[Asserts]\nbody contains \"</pre>\"\n```\n\n" +
 	"```http\nGET /hello\n```\n"
@@ -233,6 +234,9 @@ func TestNotebookIsValidNBFormat(t *testing.T) {
 					t.Errorf("cell id %q missing or repeated", id)
 				}
 				ids[id] = true
+				if src, _ := json.Marshal(cell["source"]); cell["cell_type"] == "markdown" && bytes.Contains(src, []byte(`\n","\n`)) {
+					t.Errorf("markdown cell %s has a blank line, which ends its HTML block: %s", id, src)
+				}
 				if cell["cell_type"] == "code" {
 					code++
 					if outs, ok := cell["outputs"].([]any); !ok || len(outs) != 0 {

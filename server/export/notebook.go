@@ -86,12 +86,27 @@ func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string) error {
 		}
 	}
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ") // as Jupyter writes it, so a saved notebook diffs small
+	enc.SetIndent("", " ")   // as Jupyter writes it, so a saved notebook diffs small
+	enc.SetEscapeHTML(false) // the prose is HTML; \u003c would make it unreadable as text
 	return enc.Encode(nb)
 }
 
-func markdownCell(id, text string) nbCell {
-	return nbCell{CellType: "markdown", ID: id, Metadata: map[string]any{}, Source: lines(text)}
+func markdownCell(id, html string) nbCell {
+	return nbCell{CellType: "markdown", ID: id, Metadata: map[string]any{}, Source: lines(noBlankLines(html))}
+}
+
+// noBlankLines keeps HTML one HTML block in Markdown: a blank line ends
+// one (CommonMark §4.6), and what follows, a <pre>'s indented lines say,
+// would be read as Markdown. An empty comment fills each blank line, and
+// renders as nothing, inside <pre> too.
+func noBlankLines(html string) string {
+	ls := strings.Split(strings.TrimRight(html, "\n"), "\n")
+	for i, l := range ls {
+		if strings.TrimSpace(l) == "" {
+			ls[i] = "<!-- -->"
+		}
+	}
+	return strings.Join(ls, "\n")
 }
 
 func codeCell(id string, c *lesson.Cell, base string) (nbCell, error) {
