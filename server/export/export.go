@@ -38,7 +38,7 @@ func Write(ctx context.Context, w io.Writer, format string, c *syllabus.Course, 
 	case "ipynb":
 		return Notebook(w, c.Lessons, base)
 	case "html":
-		return HTML(ctx, w, c.Title, c.Lessons)
+		return HTML(ctx, w, c.Title, c.Lessons, base)
 	}
 	return fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats, ", "))
 }
@@ -96,3 +96,34 @@ func (e *errWrite) print(s ...string) {
 }
 
 var errNoLessons = errors.New("no lessons to export")
+
+// proseLinks rewrites the course's own addresses in a lesson's prose,
+// which the syllabus made relative to the server ("/lessons/echo", a file
+// beside a lesson "/lessons/echo/diagram.png"): a link to a lesson in the
+// same file goes to its anchor, #lesson-<slug>, when inFile; any other goes
+// to the wirebook at base. goldmark writes every attribute in double
+// quotes, so the prefix is enough to find them.
+func proseLinks(html, base string, inFile map[string]bool) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(html, `="/lessons/`)
+		if i < 0 {
+			b.WriteString(html)
+			return b.String()
+		}
+		b.WriteString(html[:i+2])
+		html = html[i+2:]
+		end := strings.IndexByte(html, '"')
+		if end < 0 {
+			end = len(html)
+		}
+		link := html[:end]
+		slug, _, _ := strings.Cut(strings.TrimPrefix(link, "/lessons/"), "#")
+		if inFile[slug] {
+			b.WriteString("#lesson-" + slug)
+		} else {
+			b.WriteString(strings.TrimSuffix(base, "/") + link)
+		}
+		html = html[end:]
+	}
+}

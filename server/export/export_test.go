@@ -332,6 +332,46 @@ func TestHTMLHasNoScriptAndEveryRequest(t *testing.T) {
 	}
 }
 
+func TestProseLinks(t *testing.T) {
+	t.Parallel()
+	inFile := map[string]bool{"echo": true}
+	for _, row := range []struct{ name, in, want string }{
+		{"a lesson in the file is its anchor", `<a href="/lessons/echo">next</a>`, `<a href="#lesson-echo">next</a>`},
+		{"a heading of it too, at the lesson", `<a href="/lessons/echo#headers">`, `<a href="#lesson-echo">`},
+		{"a lesson elsewhere is on base", `<a href="/lessons/app">`, `<a href="http://h:1/lessons/app">`},
+		{"a file beside a lesson is on base", `<img src="/lessons/echo/d.png" alt="">`, `<img src="http://h:1/lessons/echo/d.png" alt="">`},
+		{"other links stay", `<a href="https://hurl.dev">x</a> /lessons/ in text`, `<a href="https://hurl.dev">x</a> /lessons/ in text`},
+		{"two in a row", `<a href="/lessons/echo"></a><a href="/lessons/app"></a>`, `<a href="#lesson-echo"></a><a href="http://h:1/lessons/app"></a>`},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			if got := proseLinks(row.in, "http://h:1/", inFile); got != row.want {
+				t.Errorf("proseLinks(%q) = %q, want %q", row.in, got, row.want)
+			}
+		})
+	}
+}
+
+func TestHTMLLinksBetweenLessonsStayInTheFile(t *testing.T) {
+	t.Parallel()
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(write(t, "html", course(t))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := doc.Find(`[href^="/"], [src^="/"]`).Length(); n != 0 {
+		t.Errorf("%d links relative to a server, which a file opened offline cannot follow", n)
+	}
+	anchors := doc.Find(`a[href^="#lesson-"]`)
+	if anchors.Length() == 0 {
+		t.Fatal("no link between lessons; the embedded course has some")
+	}
+	anchors.Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		if doc.Find(`[data-lesson][id="`+href[1:]+`"]`).Length() != 1 {
+			t.Errorf("link %s leads to no lesson of the file", href)
+		}
+	})
+}
+
 func TestWriteRefuses(t *testing.T) {
 	t.Parallel()
 	c := course(t)

@@ -13,19 +13,27 @@ import (
 // the prose as the lesson page shows it, each cell's request and
 // expectations in <pre>, no outputs, style inline, no script. An exercise
 // shows the student's starting request, never its solution.
-func HTML(ctx context.Context, w io.Writer, title string, lessons []*syllabus.Lesson) error {
+//
+// A link to a lesson in the file goes to it; other links to the course and
+// to files beside a lesson go to the wirebook at base (images there stay
+// out: the page's policy loads nothing but data: images).
+func HTML(ctx context.Context, w io.Writer, title string, lessons []*syllabus.Lesson, base string) error {
 	if len(lessons) == 0 {
 		return errNoLessons
 	}
 	if len(lessons) == 1 {
 		title = lessons[0].Title
 	}
+	inFile := map[string]bool{}
+	for _, l := range lessons {
+		inFile[l.Slug] = true
+	}
 	v := templates.ExportView{Title: title, CSS: css}
 	for _, l := range lessons {
-		el := templates.ExportLesson{Title: l.Title, Source: l.Source}
+		el := templates.ExportLesson{Title: l.Title, Source: l.Source, ID: "lesson-" + l.Slug}
 		for _, b := range l.Blocks {
 			if b.Cell == nil {
-				el.Blocks = append(el.Blocks, templates.ExportBlock{Prose: b.Prose})
+				el.Blocks = append(el.Blocks, templates.ExportBlock{Prose: proseLinks(b.Prose, base, inFile)})
 				continue
 			}
 			c := b.Cell

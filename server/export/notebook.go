@@ -54,10 +54,11 @@ type nbCell struct {
 // codegen.Python (what the page's "Copy as Python" gives), with no
 // outputs. The prose is the HTML the lesson page shows, inside a Markdown
 // cell (Jupyter renders HTML there): package lesson keeps no Markdown
-// source per block. A cell's expectations head its code as comments; an
-// exercise's code is the student's starting request, not its solution,
-// and a starting request that does not parse yet is left as a comment. A
-// WebSocket cell becomes a Markdown note: requests cannot open one.
+// source per block. Its links to the course go to the wirebook at base. A
+// cell's expectations head its code as comments; an exercise's code is
+// the student's starting request, not its solution, and a starting
+// request that does not parse yet is left as a comment. A WebSocket cell
+// becomes a Markdown note: requests cannot open one.
 func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string) error {
 	if len(lessons) == 0 {
 		return errNoLessons
@@ -75,7 +76,7 @@ func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string) error {
 		for bi, b := range l.Blocks {
 			id := prefix + "b" + strconv.Itoa(bi+1)
 			if b.Cell == nil {
-				nb.Cells = append(nb.Cells, markdownCell(id, b.Prose))
+				nb.Cells = append(nb.Cells, markdownCell(id, proseLinks(b.Prose, base, nil)))
 				continue
 			}
 			c, err := codeCell(id, b.Cell, base)
