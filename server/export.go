@@ -59,7 +59,7 @@ func parseExportFlags(args []string, stderr io.Writer) (exportConfig, error) {
 	fs.StringVar(&cfg.format, "format", "", "what to write: `html`, ipynb or hurl (required)")
 	fs.Var((*sources)(&cfg.lessons), "lesson", "Markdown lesson `file or folder` to export; give it again to add more, in order (default: the embedded course)")
 	fs.StringVar(&cfg.out, "o", "", "write to `file` instead of standard output")
-	fs.StringVar(&cfg.base, "base", export.DefaultBase, "the wirebook `URL` (an http or https origin) that hurl and ipynb send relative targets such as /hello to")
+	fs.StringVar(&cfg.base, "base", export.DefaultBase, "the wirebook `URL` (an http or https origin) that hurl and ipynb send relative targets such as /hello to, and prose links to the course lead to")
 	if err := fs.Parse(args); err != nil {
 		return exportConfig{}, err
 	}
@@ -95,7 +95,8 @@ expectations; nothing is sent. With no -lesson, every lesson of the embedded cou
   html   one page with inline style and no script: prose, each request and its checks;
          an exercise shows the starting request, not its solution.
 In hurl and ipynb, relative targets (/hello) become absolute on -base; html shows each
-request as the lesson wrote it.
+request as the lesson wrote it. Prose links to the course go to -base, except that html
+links the lessons it holds to each other.
 Exit status: 0 written, 1 the output could not be written, 2 a bad lesson or command line.
 
 Flags:
