@@ -311,6 +311,17 @@ func TestHTMLHasNoScriptAndEveryRequest(t *testing.T) {
 			if n := doc.Find("[data-lesson]").Length(); n != len(c.Lessons) {
 				t.Errorf("%d [data-lesson], want %d", n, len(c.Lessons))
 			}
+			ids := map[string]bool{}
+			doc.Find("[id]").Each(func(_ int, s *goquery.Selection) {
+				if id, _ := s.Attr("id"); ids[id] && strings.Contains(id, "cell-") {
+					t.Errorf("cell id %q is used twice", id)
+				} else {
+					ids[id] = true
+				}
+			})
+			if strings.Contains(css, "</") {
+				t.Error(`the inline style holds "</", which could close its <style>`)
+			}
 			want := cells(c)
 			got := doc.Find("[data-cell]")
 			if got.Length() != len(want) {

@@ -37,8 +37,12 @@ func HTML(ctx context.Context, w io.Writer, title string, lessons []*syllabus.Le
 				continue
 			}
 			c := b.Cell
+			id := c.ID // "cell-N", as on the lesson page, when the file is one lesson
+			if len(lessons) > 1 {
+				id = l.Slug + "-" + c.ID // every lesson numbers its cells from 1
+			}
 			el.Blocks = append(el.Blocks, templates.ExportBlock{Cell: &templates.ExportCell{
-				N: c.N, ID: c.ID, Text: c.Text, Expect: c.ExpectText, Checks: c.Expect.Len(), Exercise: c.Exercise,
+				N: c.N, ID: id, Text: c.Text, Expect: c.ExpectText, Checks: c.Expect.Len(), Exercise: c.Exercise,
 			}})
 		}
 		v.Lessons = append(v.Lessons, el)
@@ -47,8 +51,9 @@ func HTML(ctx context.Context, w io.Writer, title string, lessons []*syllabus.Le
 }
 
 // css is the export's whole style: a small reading subset of the lesson
-// page's app.css, whose rules are mostly for the client's controls.
-// strings.TrimSpace keeps "</style" out by construction: none below.
+// page's app.css, whose rules are mostly for the client's controls. It is
+// written inside <style> as it is, so it must never hold "</" (a test
+// guards that).
 var css = strings.TrimSpace(`
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #fff; --muted: #6e6e73; --code: #f5f5f7; --line: #d2d2d7; --accent: #0a5bd3; }
 @media (prefers-color-scheme: dark) { :root { --fg: #f5f5f7; --bg: #1c1c1e; --muted: #a1a1a6; --code: #2c2c2e; --line: #3a3a3c; --accent: #6ea8fe; } }
