@@ -220,11 +220,29 @@ type namedLesson struct {
 }
 
 // loadLessons reads the lessons to check: the course the files and folders
-// make (see package syllabus), or every lesson of the embedded course. Of a
+// make (see package syllabus), or every lesson of the embedded course.
+func loadLessons(sources []string, stderr io.Writer) ([]namedLesson, error) {
+	course, read, err := loadCourseWarning(sources, stderr)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]namedLesson, len(course.Lessons))
+	for i, l := range course.Lessons {
+		src, err := read(l.Source)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = namedLesson{l.Source, src, l.Lesson}
+	}
+	return out, nil
+}
+
+// loadCourseWarning loads the course the files and folders make, or the embedded
+// course when there are none, and how to read its lessons' sources. Of a
 // lesson that does not parse, the warnings about its source go to stderr
 // before the error: a ```HTTP fence is often why a lesson has "no request
 // cells".
-func loadLessons(sources []string, stderr io.Writer) ([]namedLesson, error) {
+func loadCourseWarning(sources []string, stderr io.Writer) (*syllabus.Course, func(string) ([]byte, error), error) {
 	read := os.ReadFile
 	var course *syllabus.Course
 	var err error
@@ -243,17 +261,9 @@ func loadLessons(sources []string, stderr io.Writer) ([]namedLesson, error) {
 				}
 			}
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]namedLesson, len(course.Lessons))
-	for i, l := range course.Lessons {
-		src, err := read(l.Source)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = namedLesson{l.Source, src, l.Lesson}
-	}
-	return out, nil
+	return course, read, nil
 }
 
 // checkTarget is where the cells go, the hosts the relay may reach for
