@@ -22,6 +22,10 @@ type notebook struct {
 	cells      []*cell
 	transports map[string]Transport
 	runAll     js.Value
+	stopAll    js.Value // [data-stop-all], shown while Run all runs
+	resetAll   js.Value // [data-reset-lesson]
+	resetLabel string   // its label when it is not asking
+	confirm    render.TwoClick
 	live       js.Value // [data-announce], the page's one polite live region
 	progress   js.Value // [data-progress], "N of M checks pass"; absent without checks
 	total      int      // its M
@@ -29,6 +33,8 @@ type notebook struct {
 	mu       sync.Mutex
 	count    int
 	running  bool         // Run all is going through the cells
+	stopping bool         // Stop all was pressed: Run all runs no further cell
+	queued   *cell        // the cell Run all is running
 	target   string       // the student host the "send to" switch names; "" is wirebook
 	ports    target.Ports // the course's servers' ports on that host
 	passed   []int        // checks passed by each cell's latest run
@@ -61,12 +67,23 @@ func newNotebook(doc js.Value, transports map[string]Transport) *notebook {
 		nb.runAll = b
 		nb.on(b, "click", func(js.Value) { go nb.runAllCells() })
 	}
+	if b, ok := dom.Query(doc, "[data-stop-all]"); ok {
+		nb.stopAll = b
+		nb.on(b, "click", func(js.Value) { go nb.stopRunAll() })
+	}
+	if b, ok := dom.Query(doc, "[data-clear-all]"); ok {
+		nb.on(b, "click", func(js.Value) { go nb.clearAll(false) })
+	}
+	if b, ok := dom.Query(doc, "[data-reset-lesson]"); ok {
+		nb.resetAll, nb.resetLabel = b, b.Get("textContent").String()
+		nb.on(b, "click", func(js.Value) { nb.askReset() })
+	}
 	return nb
 }
 
 // ready enables the controls and tells the page (and its tests) the client runs.
 func (nb *notebook) ready() {
-	for _, b := range dom.QueryAll(nb.doc, "[data-run], [data-copy], [data-run-all], [data-compare]") {
+	for _, b := range dom.QueryAll(nb.doc, "[data-run], [data-copy], [data-run-all], [data-compare], [data-clear], [data-reset], [data-clear-all], [data-reset-lesson]") {
 		dom.RemoveAttr(b, "disabled")
 	}
 	dom.SetAttr(nb.doc.Get("documentElement"), "data-ready", "true")
@@ -142,18 +159,96 @@ func (nb *notebook) runAllCells() {
 		nb.mu.Unlock()
 		return
 	}
-	nb.running = true
+	nb.running, nb.stopping = true, false
 	nb.mu.Unlock()
 	dom.SetAttr(nb.runAll, "data-state", "running")
 	dom.SetAttr(nb.runAll, "disabled", "")
+	showButton(nb.stopAll, true)
+	state := "done"
 	for _, c := range nb.cells {
+		nb.mu.Lock()
+		stop := nb.stopping
+		if !stop {
+			nb.queued = c
+		}
+		nb.mu.Unlock()
+		if stop {
+			state = "stopped"
+			break
+		}
 		c.run()
 	}
-	dom.RemoveAttr(nb.runAll, "disabled")
-	dom.SetAttr(nb.runAll, "data-state", "done")
 	nb.mu.Lock()
-	nb.running = false
+	if nb.stopping {
+		state = "stopped"
+	}
+	nb.running, nb.queued = false, nil
 	nb.mu.Unlock()
+	showButton(nb.stopAll, false)
+	dom.RemoveAttr(nb.runAll, "disabled")
+	dom.SetAttr(nb.runAll, "data-state", state)
+}
+
+// stopRunAll stops Run all: no further cell starts, and the one it is
+// running is stopped as its own Stop would. A cell stopped before its run
+// began still runs to its end; Run all stops after it.
+func (nb *notebook) stopRunAll() {
+	nb.mu.Lock()
+	c := nb.queued
+	if nb.running {
+		nb.stopping = true
+	}
+	nb.mu.Unlock()
+	if c != nil {
+		c.halt("you stopped Run all")
+	}
+}
+
+// clearAll clears every cell's output (Clear all outputs), and with reset
+// puts every cell's lesson text back too (Reset lesson). Run all is stopped
+// first, or it would fill the cells again.
+func (nb *notebook) clearAll(reset bool) {
+	nb.stopRunAll()
+	for _, c := range nb.cells {
+		c.clearOutput(reset)
+	}
+}
+
+// askReset is a click on Reset lesson: the first asks, in the button, for a
+// second click within a few seconds; the second resets.
+func (nb *notebook) askReset() {
+	act, gen := nb.confirm.Click()
+	if act {
+		nb.disarm()
+		go nb.clearAll(true)
+		return
+	}
+	dom.SetText(nb.resetAll, render.ReallyReset)
+	dom.SetAttr(nb.resetAll, "data-armed", "true")
+	dom.After(render.ConfirmMS, func() {
+		if nb.confirm.Expire(gen) {
+			nb.disarm()
+		}
+	})
+}
+
+func (nb *notebook) disarm() {
+	dom.SetText(nb.resetAll, nb.resetLabel)
+	dom.RemoveAttr(nb.resetAll, "data-armed")
+}
+
+// showButton shows and enables b, or hides and disables it.
+func showButton(b js.Value, on bool) {
+	if !b.Truthy() {
+		return
+	}
+	if on {
+		dom.RemoveAttr(b, "hidden")
+		dom.RemoveAttr(b, "disabled")
+	} else {
+		dom.SetAttr(b, "hidden", "")
+		dom.SetAttr(b, "disabled", "")
+	}
 }
 
 // cell is one request cell. A cell runs one request at a time: running it
@@ -206,6 +301,12 @@ func newCell(nb *notebook, index int, el js.Value) *cell {
 		// halt may wait for the cell's lock, which a new run holds while the
 		// old one winds down: not inside the click.
 		nb.on(b, "click", func(js.Value) { go c.halt("you stopped it") })
+	}
+	if b, ok := dom.Query(el, "[data-clear]"); ok {
+		nb.on(b, "click", func(js.Value) { go c.clearOutput(false) })
+	}
+	if b, ok := dom.Query(el, "[data-reset]"); ok {
+		nb.on(b, "click", func(js.Value) { go c.clearOutput(true) })
 	}
 	nb.on(c.request, "keydown", func(ev js.Value) {
 		if ev.Get("key").String() != "Enter" {
@@ -316,17 +417,30 @@ func (c *cell) halt(why string) {
 }
 
 // showStop shows the stop button while a run is in flight.
-func (c *cell) showStop(on bool) {
-	if !c.stopBtn.Truthy() {
-		return
+func (c *cell) showStop(on bool) { showButton(c.stopBtn, on) }
+
+// clearOutput is Clear output, and with reset Reset cell: it stops the run
+// in flight and waits for its end (or it would write into the emptied
+// cell), then empties the output, takes the prompt back to In [ ] and the
+// cell's checks out of the progress. Reset puts back the request the page
+// was rendered with, the textarea's defaultValue.
+func (c *cell) clearOutput(reset bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.cur; r != nil {
+		r.halt("the output was cleared")
+		<-r.done
 	}
-	if on {
-		dom.RemoveAttr(c.stopBtn, "hidden")
-		dom.RemoveAttr(c.stopBtn, "disabled")
-	} else {
-		dom.SetAttr(c.stopBtn, "hidden", "")
-		dom.SetAttr(c.stopBtn, "disabled", "")
+	if reset {
+		c.request.Set("value", c.request.Get("defaultValue"))
+		c.fit()
 	}
+	c.clear()
+	c.judge(nil)
+	dom.SetText(c.count, "In [ ]:")
+	dom.SetAttr(c.count, "data-count", "")
+	dom.RemoveAttr(c.el, "data-state")
+	dom.RemoveAttr(c.el, "aria-busy")
 }
 
 // parse reads the cell's request and the URL it goes to, or shows why it cannot.

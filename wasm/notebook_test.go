@@ -31,6 +31,9 @@ func page(t *testing.T, requests ...string) js.Value {
 
 	body := doc.Get("body")
 	body.Call("appendChild", dom.El("button", []string{"data-run-all", "", "disabled", ""}))
+	body.Call("appendChild", dom.El("button", []string{"data-stop-all", "", "disabled", "", "hidden", ""}))
+	body.Call("appendChild", dom.El("button", []string{"data-clear-all", "", "disabled", ""}))
+	body.Call("appendChild", dom.El("button", []string{"data-reset-lesson", "", "disabled", ""}, dom.Text("Reset lesson")))
 	body.Call("appendChild", dom.El("p", []string{"data-announce", "", "role", "status"}))
 	for i, text := range requests {
 		id := "cell-" + string(rune('1'+i))
@@ -40,6 +43,7 @@ func page(t *testing.T, requests ...string) js.Value {
 		}
 		ta := dom.El("textarea", []string{"data-request", "", "id", id + "-request"})
 		ta.Set("value", text)
+		ta.Set("defaultValue", text)
 		body.Call("appendChild", dom.El("section", attrs,
 			dom.El("div", []string{"data-count", ""}, dom.Text("In [ ]:")),
 			ta,
@@ -50,6 +54,8 @@ func page(t *testing.T, requests ...string) js.Value {
 			dom.El("input", []string{"type", "radio", "value", "browser", "data-transport-choice", ""}),
 			dom.El("button", []string{"data-copy", "curl", "disabled", ""}),
 			dom.El("button", []string{"data-copy", "python", "disabled", ""}),
+			dom.El("button", []string{"data-clear", "", "disabled", ""}),
+			dom.El("button", []string{"data-reset", "", "disabled", ""}),
 			dom.El("span", []string{"data-copy-status", ""}),
 			dom.El("div", []string{"data-outputs", ""}),
 		))
@@ -156,13 +162,15 @@ func TestReadyEnablesTheControls(t *testing.T) {
 	if got := dom.Attr(doc.Get("documentElement"), "data-ready"); got != "true" {
 		t.Errorf(`html data-ready = %q, want "true"`, got)
 	}
-	for _, b := range dom.QueryAll(doc, "[data-run], [data-copy], [data-run-all], [data-compare]") {
+	for _, b := range dom.QueryAll(doc, "[data-run], [data-copy], [data-run-all], [data-compare], [data-clear], [data-reset], [data-clear-all], [data-reset-lesson]") {
 		if dom.HasAttr(b, "disabled") {
 			t.Error("a control is still disabled once the client runs")
 		}
 	}
-	if stop := q(t, doc, "[data-stop]"); !dom.HasAttr(stop, "hidden") || !dom.HasAttr(stop, "disabled") {
-		t.Error("the stop button shows before anything runs")
+	for _, sel := range []string{"[data-stop]", "[data-stop-all]"} {
+		if stop := q(t, doc, sel); !dom.HasAttr(stop, "hidden") || !dom.HasAttr(stop, "disabled") {
+			t.Errorf("%s shows before anything runs", sel)
+		}
 	}
 }
 
