@@ -176,7 +176,7 @@ func (nb *notebook) runAllCells() {
 			state = "stopped"
 			break
 		}
-		c.run()
+		c.exec(c.send, true)
 	}
 	nb.mu.Lock()
 	if nb.stopping {
@@ -202,6 +202,13 @@ func (nb *notebook) stopRunAll() {
 	if c != nil {
 		c.halt("you stopped Run all")
 	}
+}
+
+// stopped reports whether Stop all was pressed during this Run all.
+func (nb *notebook) stopped() bool {
+	nb.mu.Lock()
+	defer nb.mu.Unlock()
+	return nb.stopping
 }
 
 // clearAll clears every cell's output (Clear all outputs), and with reset
@@ -344,20 +351,27 @@ func (c *cell) fit() {
 
 // run sends the cell's request and shows the answer. It blocks until the
 // response ends; call it on its own goroutine from an event.
-func (c *cell) run() { c.exec(c.send) }
+func (c *cell) run() { c.exec(c.send, false) }
 
 // compare sends the cell both ways and shows the answers side by side.
-func (c *cell) compare() { c.exec(c.sendBoth) }
+func (c *cell) compare() { c.exec(c.sendBoth, false) }
 
 // exec runs work as the cell's one run: it stops the run in flight, numbers
-// this one, and sets data-state to what work returns.
-func (c *cell) exec(work func(r *run) string) {
+// this one, and sets data-state to what work returns. A run Run all
+// queued does not start once Stop all was pressed: the press may come
+// between Run all's choice of this cell and this run's start, when there
+// is no run yet for it to halt.
+func (c *cell) exec(work func(r *run) string, queued bool) {
 	c.mu.Lock()
 	if old := c.cur; old != nil {
 		// Even a run already stopped is waited for: until it has ended it
 		// may still write to the output this run is about to replace.
 		old.halt("the cell was run again")
 		<-old.done
+	}
+	if queued && c.nb.stopped() {
+		c.mu.Unlock()
+		return
 	}
 	r := &run{stop: make(chan struct{}), done: make(chan struct{})}
 	c.cur = r
