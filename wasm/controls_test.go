@@ -123,3 +123,26 @@ func TestClearAllOutputs(t *testing.T) {
 		}
 	}
 }
+
+func TestClearingARunningCellStopsItFirst(t *testing.T) {
+	doc := page(t, "GET /stream", "GET /hello")
+	f := &fake{delay: make(chan struct{})} // never closed: only a stop ends the stream
+	start(t, f)
+	runAll := q(t, doc, "[data-run-all]")
+	runAll.Call("dispatch", "click")
+	cell := q(t, doc, "#cell-1")
+	waitFor(t, "the stream to run", func() bool { return dom.Attr(cell, "data-state") == "running" })
+
+	q(t, doc, "[data-clear-all]").Call("dispatch", "click")
+	waitFor(t, "Run all to stop", func() bool { return dom.Attr(runAll, "data-state") == "stopped" })
+	waitFor(t, "the clear", func() bool { return !dom.HasAttr(cell, "data-state") })
+	if _, ok := dom.Query(cell, "[data-output], [data-error]"); ok {
+		t.Error("the stopped run wrote into the cleared cell")
+	}
+	if got := text(q(t, cell, "[data-count]")); got != "In [ ]:" {
+		t.Errorf("prompt %q after the clear", got)
+	}
+	if n := len(f.sends()); n != 1 {
+		t.Errorf("%d sends, want the stream's alone: clearing all stops Run all", n)
+	}
+}
