@@ -170,7 +170,10 @@ func loadUsers(path string) (course.Users, error) {
 // -addr from the configured ports, so a lesson that calls :2503 shows the
 // file server's code whatever port it was given.
 func (a *app) newPage() (*page.Handler, error) {
-	course, err := loadCourse(a.cfg.lessons)
+	course, _, err := loadCourse(a.cfg.lessons)
+	if err != nil && len(a.cfg.lessons) > 0 {
+		return nil, fmt.Errorf("-lesson: %w", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,16 +190,16 @@ func (a *app) newPage() (*page.Handler, error) {
 	)...)
 }
 
-// loadCourse reads the course from the -lesson sources, or the embedded one.
-func loadCourse(sources []string) (*syllabus.Course, error) {
+// loadCourse reads the course from the lesson sources, or the embedded
+// one, and gives the way to read a lesson's source file by the name its
+// errors and its Lesson.Source use: from disk, or from the embedded files.
+func loadCourse(sources []string) (*syllabus.Course, func(name string) ([]byte, error), error) {
 	if len(sources) == 0 {
-		return syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+		c, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+		return c, func(name string) ([]byte, error) { return fs.ReadFile(web.Lessons(), name) }, err
 	}
 	c, err := syllabus.Load(sources...)
-	if err != nil {
-		return nil, fmt.Errorf("-lesson: %w", err)
-	}
-	return c, nil
+	return c, os.ReadFile, err
 }
 
 // newListeners is -addr, and with -course-ports the course's four ports on

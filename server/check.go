@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -19,7 +18,6 @@ import (
 	"wirebook/server/lint"
 	"wirebook/server/relay"
 	"wirebook/server/syllabus"
-	"wirebook/web"
 )
 
 // checkConfig is the command line of `wirebook check`.
@@ -243,15 +241,7 @@ func loadLessons(sources []string, stderr io.Writer) ([]namedLesson, error) {
 // before the error: a ```HTTP fence is often why a lesson has "no request
 // cells".
 func loadCourseWarning(sources []string, stderr io.Writer) (*syllabus.Course, func(string) ([]byte, error), error) {
-	read := os.ReadFile
-	var course *syllabus.Course
-	var err error
-	if len(sources) == 0 {
-		read = func(name string) ([]byte, error) { return fs.ReadFile(web.Lessons(), name) }
-		course, err = syllabus.LoadFS(web.Lessons(), web.LessonsDir)
-	} else {
-		course, err = syllabus.Load(sources...)
-	}
+	course, read, err := loadCourse(sources)
 	if err != nil {
 		var bad *lesson.Error
 		if errors.As(err, &bad) {

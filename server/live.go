@@ -51,19 +51,14 @@ func (a *app) watchLesson(ctx context.Context) (wait func(), err error) {
 // being served.
 func (a *app) reloadCourse() {
 	start := time.Now()
-	course, err := loadCourse(a.cfg.lessons)
+	course, _, err := loadCourse(a.cfg.lessons)
 	if err == nil {
 		err = a.page.Replace(course)
 	}
 	if err != nil {
 		a.log.Warn("the course does not load; serving its last good version", "err", err)
-		msg := err.Error()
-		var bad *lesson.Error
-		if errors.As(err, &bad) {
-			msg = bad.Error() // file:line: reason, without the flag's name before it
-		}
 		for _, slug := range a.brokenLessons(err) {
-			a.live.Failed(slug, msg)
+			a.live.Failed(slug, err.Error())
 		}
 		return
 	}
