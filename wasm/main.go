@@ -9,9 +9,22 @@
 // the browser's fetch and DOM are called through syscall/js.
 package main
 
-import "wirebook/wasm/dom"
+import (
+	"syscall/js"
+
+	"wirebook/wasm/dom"
+)
 
 func main() {
+	if _, ok := dom.Query(dom.Doc(), "[data-course]"); ok {
+		// The course index: its progress slots from the saved work, and no
+		// cells. A lesson open in another tab saves as the student works;
+		// the storage event brings that here too.
+		fillProgress(dom.Doc())
+		dom.On(js.Global(), "storage", func(js.Value) { fillProgress(dom.Doc()) })
+		dom.SetAttr(dom.Doc().Get("documentElement"), "data-ready", "true")
+		select {}
+	}
 	// The cell's data-transport (the switch, or the lesson's transport=)
 	// picks one; the output's data-via says which one sent it.
 	transports := map[string]Transport{
@@ -19,6 +32,7 @@ func main() {
 		"wire":    &wireTransport{},
 	}
 	nb := newNotebook(dom.Doc(), transports)
+	nb.restore()
 	nb.ready()
 	nb.follow()
 	// The client lives as long as the page; its listeners (owned by nb)

@@ -12,6 +12,7 @@ import (
 	"wirebook/wasm/codegen"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
+	"wirebook/wasm/saved"
 	"wirebook/wasm/target"
 )
 
@@ -39,6 +40,10 @@ type notebook struct {
 	ports    target.Ports // the course's servers' ports on that host
 	passed   []int        // checks passed by each cell's latest run
 	removers []func()
+
+	store    *store // the lesson's saved work (see restore)
+	saving   bool   // the browser gave the page storage
+	saidFull bool   // the student was told their work no longer fits
 }
 
 // newNotebook finds the cells under doc and wires their controls. Nothing
@@ -140,6 +145,15 @@ func (nb *notebook) studentHost() string {
 	host := nb.target
 	nb.mu.Unlock()
 	return host
+}
+
+// seen takes a restored run's count into account: the next run is numbered
+// after every run the page shows, as a notebook reopened in Jupyter would
+// be were its counter kept.
+func (nb *notebook) seen(n int) {
+	nb.mu.Lock()
+	nb.count = max(nb.count, n)
+	nb.mu.Unlock()
 }
 
 // next is the next execution count, as Jupyter numbers runs across the page.
@@ -271,6 +285,11 @@ type cell struct {
 
 	bmu   sync.Mutex
 	blobs []string // blob: URLs of the output shown, revoked when it goes
+
+	smu         sync.Mutex
+	base        string     // the lesson's text the student's work started from (see restore)
+	rec         *saved.Run // the last run, as saved; nil when there is none to show
+	changedNote js.Value   // [data-lesson-change], while the lesson's text differs from base
 }
 
 // run is one run of a cell, or one compare.
@@ -292,6 +311,7 @@ func (r *run) halt(why string) {
 func newCell(nb *notebook, index int, el js.Value) *cell {
 	c := &cell{nb: nb, index: index, el: el}
 	c.request, _ = dom.Query(el, "[data-request]")
+	c.base = c.lesson()
 	c.count, _ = dom.Query(el, "[data-count]")
 	c.outputs, _ = dom.Query(el, "[data-outputs]")
 	c.status, _ = dom.Query(el, "[data-copy-status]")
@@ -330,7 +350,10 @@ func newCell(nb *notebook, index int, el js.Value) *cell {
 			nb.cells[index+1].request.Call("focus")
 		}
 	})
-	nb.on(c.request, "input", func(js.Value) { c.fit() })
+	nb.on(c.request, "input", func(js.Value) {
+		c.fit()
+		c.save(false)
+	})
 	for _, radio := range dom.QueryAll(el, "[data-transport-choice]") {
 		nb.on(radio, "change", func(ev js.Value) {
 			dom.SetAttr(c.el, "data-transport", ev.Get("target").Get("value").String())
@@ -354,14 +377,18 @@ func (c *cell) fit() {
 func (c *cell) run() { c.exec(c.send, false) }
 
 // compare sends the cell both ways and shows the answers side by side.
-func (c *cell) compare() { c.exec(c.sendBoth, false) }
+func (c *cell) compare() {
+	c.exec(func(r *run) (string, []*saved.Output) {
+		return c.sendBoth(r, [2]Transport{c.nb.transports["wire"], c.nb.transports["browser"]})
+	}, false)
+}
 
 // exec runs work as the cell's one run: it stops the run in flight, numbers
 // this one, and sets data-state to what work returns. A run Run all
 // queued does not start once Stop all was pressed: the press may come
 // between Run all's choice of this cell and this run's start, when there
 // is no run yet for it to halt.
-func (c *cell) exec(work func(r *run) string, queued bool) {
+func (c *cell) exec(work func(r *run) (string, []*saved.Output), queued bool) {
 	c.mu.Lock()
 	if old := c.cur; old != nil {
 		// Even a run already stopped is waited for: until it has ended it
@@ -396,9 +423,23 @@ func (c *cell) exec(work func(r *run) string, queued bool) {
 	dom.SetAttr(c.el, "aria-busy", "true")
 	c.showStop(true)
 	dom.SetText(c.count, "In [*]:")
-	state := work(r)
+	state, outs := work(r)
 	dom.SetText(c.count, "In ["+itoa(n)+"]:")
 	dom.SetAttr(c.count, "data-count", itoa(n))
+	// Saved before data-state says the run is over, so that a cell that
+	// shows its end also has it saved.
+	c.nb.mu.Lock()
+	passed := c.nb.passed[c.index]
+	c.nb.mu.Unlock()
+	c.smu.Lock()
+	c.rec = &saved.Run{N: n, State: state, Passed: passed, Outputs: outs}
+	c.smu.Unlock()
+	dom.RemoveAttr(c.el, "data-restored")
+	if c.changedNote.Truthy() && c.text() == c.lesson() {
+		c.settle() // the output is now the lesson's new version's
+	} else {
+		c.save(true)
+	}
 	dom.RemoveAttr(c.el, "aria-busy")
 	c.nb.announce(render.Announcement(c.index+1, state, c.shown()))
 	dom.SetAttr(c.el, "data-state", state)
@@ -455,54 +496,70 @@ func (c *cell) clearOutput(reset bool) {
 	dom.SetAttr(c.count, "data-count", "")
 	dom.RemoveAttr(c.el, "data-state")
 	dom.RemoveAttr(c.el, "aria-busy")
+	dom.RemoveAttr(c.el, "data-restored")
+	c.smu.Lock()
+	c.rec = nil
+	c.smu.Unlock()
+	if c.changedNote.Truthy() && (reset || c.text() == c.lesson()) {
+		c.settle() // nothing of the earlier version is left in the cell
+	} else {
+		c.save(true)
+	}
 }
 
-// parse reads the cell's request and the URL it goes to, or shows why it cannot.
-func (c *cell) parse() (wireproto.Request, string, bool) {
-	req, err := wireproto.ParseRequest(c.request.Get("value").String())
-	if err != nil {
-		c.fail(c.outputs, js.Undefined(), err.Error())
-		return req, "", false
+// parse reads the cell's request and the URL it goes to, or shows why it
+// cannot and returns that as the run's one output.
+func (c *cell) parse() (wireproto.Request, string, []*saved.Output) {
+	req, err := wireproto.ParseRequest(c.text())
+	if err == nil {
+		var url string
+		if url, err = target.URL(req, js.Global().Get("location").Get("href").String()); err == nil {
+			return req, url, nil
+		}
 	}
-	url, err := target.URL(req, js.Global().Get("location").Get("href").String())
-	if err != nil {
-		c.fail(c.outputs, js.Undefined(), err.Error())
-		return req, "", false
-	}
-	return req, url, true
+	return req, "", c.failed(err.Error())
+}
+
+// failed shows msg as the whole output of a run that sent nothing, and
+// returns it as the run's output to save.
+func (c *cell) failed(msg string) []*saved.Output {
+	c.fail(c.outputs, js.Undefined(), msg)
+	return []*saved.Output{{Error: msg}}
 }
 
 // send runs one request through the cell's transport (or opens its
 // WebSocket) into a fresh output and returns the cell's final state,
 // "done" or "error".
-func (c *cell) send(r *run) string {
-	req, url, ok := c.parse()
-	if !ok {
-		return "error"
+func (c *cell) send(r *run) (string, []*saved.Output) {
+	req, url, failed := c.parse()
+	if failed != nil {
+		return "error", failed
 	}
 	if render.IsWebSocket(url) {
-		return c.openSocket(r, req, url, c.outputs)
+		state, out := c.openSocket(r, req, url, c.outputs)
+		return state, []*saved.Output{out}
 	}
 	via := dom.Attr(c.el, "data-transport")
 	if _, ok := c.nb.transports[via]; !ok {
 		via = "browser"
 	}
-	if side := c.sendVia(r, via, req, url, c.outputs); side.Err != "" {
-		return "error"
+	side, out := c.sendVia(r, c.nb.transports[via], via, req, url, c.outputs)
+	if side.Err != "" {
+		return "error", []*saved.Output{out}
 	}
-	return "done"
+	return "done", []*saved.Output{out}
 }
 
-// sendBoth sends the cell over the wire and through the browser at once,
-// shows the two outputs side by side, then what differs between them.
-func (c *cell) sendBoth(r *run) string {
-	req, url, ok := c.parse()
-	if !ok {
-		return "error"
+// sendBoth sends the cell over the wire and through the browser at once
+// (trs, in that order), shows the two outputs side by side, then what
+// differs between them.
+func (c *cell) sendBoth(r *run, trs [2]Transport) (string, []*saved.Output) {
+	req, url, failed := c.parse()
+	if failed != nil {
+		return "error", failed
 	}
 	if render.IsWebSocket(url) {
-		c.fail(c.outputs, js.Undefined(), "A WebSocket cell has one way to run, the browser's WebSocket: there is nothing to compare. Press Run.")
-		return "error"
+		return "error", c.failed("A WebSocket cell has one way to run, the browser's WebSocket: there is nothing to compare. Press Run.")
 	}
 	vias := [2]string{"wire", "browser"}
 	view := build(render.CompareNode())
@@ -514,28 +571,31 @@ func (c *cell) sendBoth(r *run) string {
 	diff, _ := dom.Query(view, "[data-diff-box]")
 
 	var sides [2]render.Side
+	outs := make([]*saved.Output, 2)
 	var wg sync.WaitGroup
 	for i, via := range vias {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sides[i] = c.sendVia(r, via, req, url, boxes[i])
+			sides[i], outs[i] = c.sendVia(r, trs[i], via, req, url, boxes[i])
 		}()
 	}
 	wg.Wait()
 	dom.Replace(diff, build(render.DiffNode(render.Diff(sides[0], sides[1], js.Global().Get("location").Get("origin").String()))))
 	if sides[0].Err != "" || sides[1].Err != "" {
-		return "error"
+		return "error", outs
 	}
-	return "done"
+	return "done", outs
 }
 
-// sendVia sends req through the transport named via, shows the answer in
-// into, and returns what it showed. A wire cell goes to the student's host
-// when the "send to" switch names one, and carries the cell's expectations
-// for the server to check.
-func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, into js.Value) render.Side {
-	v := &view{c: c, into: into, out: render.NewOutput(dom.HasAttr(c.el, "data-stream"))}
+// sendVia sends req through tr, the transport named via, shows the answer
+// in into, and returns what it showed and the output as saved. A wire cell
+// goes to the student's host when the "send to" switch names one, and
+// carries the cell's expectations for the server to check. A replay
+// transport plays a saved output back through the same steps.
+func (c *cell) sendVia(r *run, tr Transport, via string, req wireproto.Request, url string, into js.Value) (render.Side, *saved.Output) {
+	stream := dom.HasAttr(c.el, "data-stream")
+	v := &view{c: c, into: into, out: render.NewOutput(stream), tape: saved.Recording(via, stream)}
 	v.out.BlobURL = c.blobURL
 	v.out.Label = "cell " + itoa(c.index+1) + ": " + req.Method + " " + req.Target
 	if via == "wire" {
@@ -545,17 +605,26 @@ func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, in
 		}
 	}
 	start := dom.Now()
-	err := c.nb.transports[via].Send(r.stop, req, url, v)
+	err := tr.Send(r.stop, req, url, v)
+	elapsed := since(start)
+	if p, ok := tr.(replay); ok {
+		// What was saved is the run as it came; the playback keeps it.
+		v.tape, elapsed = p.o, p.o.Elapsed
+	}
+	v.tape.Elapsed = elapsed
 	var side render.Side
 	if v.el.Truthy() {
-		v.end(v.out.End(since(start)))
+		v.end(v.out.End(elapsed))
 		side.Got, side.Head, side.Size = true, v.out.Received(), v.out.Size()
 	}
 	defer c.verdict(v, into)
 	if err == nil {
-		return side
+		return side, v.tape
 	}
+	defer func() { v.tape.Error = side.Err }()
 	switch we, isWire := err.(*wireError); {
+	case isReplayed(err):
+		side.Err = err.Error()
 	case err == errStopped:
 		side.Err = "stopped: " + r.why
 		if a := v.out.Arrivals; a != nil && v.el.Truthy() {
@@ -569,7 +638,7 @@ func (c *cell) sendVia(r *run, via string, req wireproto.Request, url string, in
 		side.Err = "the body was cut short: " + err.Error()
 	}
 	c.fail(into, v.el, side.Err)
-	return side
+	return side, v.tape
 }
 
 // verdict shows the checks of a run in its output, after everything else
@@ -725,6 +794,7 @@ type view struct {
 	arr      *arrivalsView
 	expect   bool                    // the run carries the cell's expectations (wire only)
 	checks   []wireproto.CheckResult // the server's verdicts; nil until they come
+	tape     *saved.Output           // the run written down as it comes, to save
 }
 
 // Expect is the cell's expectations, read as the page shows them when the
@@ -741,9 +811,11 @@ func (v *view) Checks(cs []wireproto.CheckResult) {
 		cs = []wireproto.CheckResult{} // a frame of no checks is still a verdict
 	}
 	v.checks = cs
+	v.tape.Checks = cs
 }
 
 func (v *view) Head(h render.Head) {
+	v.tape.SetHead(h)
 	v.el = build(v.out.Head(h))
 	dom.Replace(v.into, v.el)
 	v.body, _ = dom.Query(v.el, "[data-body]")
@@ -756,6 +828,7 @@ func (v *view) Head(h render.Head) {
 }
 
 func (v *view) Chunk(p []byte, at wireproto.Duration) {
+	v.tape.AddChunk(p, at)
 	if s := v.out.Chunk(p); s != "" && v.pre.Truthy() {
 		dom.AppendText(v.pre, s)
 	}
@@ -765,6 +838,7 @@ func (v *view) Chunk(p []byte, at wireproto.Duration) {
 }
 
 func (v *view) End(t render.Timings) {
+	v.tape.Timings = &t
 	if end, ok := dom.Query(v.el, "[data-end]"); ok {
 		var kids []js.Value
 		for _, n := range render.TimingsNode(t) {

@@ -26,6 +26,7 @@ func page(t *testing.T, requests ...string) js.Value {
 	loc.Set("origin", "http://127.0.0.1:2500")
 	loc.Set("protocol", "http:")
 	loc.Set("host", "127.0.0.1:2500")
+	loc.Set("pathname", "/lessons/x")
 	js.Global().Set("location", loc)
 	t.Cleanup(func() { js.Global().Delete("location") })
 
@@ -104,6 +105,10 @@ func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, rec
 	case "/download":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "application/octet-stream"}}})
 		recv.Chunk([]byte("\x00\x01\xff"), 0)
+		return nil
+	case "/big": // larger than a saved output keeps
+		recv.Head(render.Head{Status: 200, Via: "wire", Headers: []wireproto.Header{{Name: "content-type", Value: "text/plain"}}})
+		recv.Chunk([]byte(strings.Repeat("big ", 80<<10)), 0)
 		return nil
 	case "/down":
 		return &dom.Error{Name: "TypeError", Message: "Failed to fetch"}

@@ -9,6 +9,7 @@ import (
 	"wirebook/server/wireproto"
 	"wirebook/wasm/dom"
 	"wirebook/wasm/render"
+	"wirebook/wasm/saved"
 )
 
 // socketEvent is one event of a WebSocket cell's connection, queued by a
@@ -48,31 +49,34 @@ func (q *socketEvents) take() []socketEvent {
 // with the close code and reason. It returns the cell's final state: done
 // once the connection closed with a close frame, error if it never opened,
 // broke off (1006) or was stopped.
-func (c *cell) openSocket(r *run, req wireproto.Request, url string, into js.Value) string {
+// The output returned is the connection as saved.
+func (c *cell) openSocket(r *run, req wireproto.Request, url string, into js.Value) (string, *saved.Output) {
 	if msg := handshakeError(req); msg != "" {
-		c.fail(into, js.Undefined(), msg)
-		return "error"
+		return "error", c.failed(msg)[0]
 	}
-	v := &socketView{c: c, into: into, url: render.WebSocketURL(url), s: render.NewSocket()}
+	v := &socketView{c: c, into: into, url: render.WebSocketURL(url), s: render.NewSocket(), tape: saved.Recording("socket", false)}
 	for _, h := range req.Headers {
 		v.dropped = append(v.dropped, h.Name)
 	}
+	v.tape.Dropped = v.dropped
 	q := &socketEvents{wake: make(chan struct{}, 1)}
 	ws, unlisten, err := dialSocket(v.url, q)
 	if err != nil {
-		c.fail(into, js.Undefined(), "cannot open a WebSocket to "+v.url+": "+err.Error())
-		return "error"
+		msg := "cannot open a WebSocket to " + v.url + ": " + err.Error()
+		v.tape.Error = msg
+		c.fail(into, js.Undefined(), msg)
+		return "error", v.tape
 	}
 	defer unlisten()
 	for {
 		select {
 		case <-q.wake:
 		case <-r.stop:
-			return v.stop(ws, r.why)
+			return v.stop(ws, r.why), v.tape
 		}
 		for _, e := range q.take() {
 			if state, ended := v.handle(ws, e); ended {
-				return state
+				return state, v.tape
 			}
 		}
 	}
@@ -118,6 +122,7 @@ type socketView struct {
 	s         *render.Socket
 	out, list js.Value // [data-output] and its [data-messages]; undefined until open
 	arr       *arrivalsView
+	tape      *saved.Output // the connection written down as it goes, to save
 }
 
 // handle shows one event; ended is true once the connection is over, with
@@ -125,7 +130,9 @@ type socketView struct {
 func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended bool) {
 	switch e.ev.Get("type").String() {
 	case "open":
-		v.out = build(v.s.Open(ws.Get("protocol").String(), ws.Get("extensions").String(), v.dropped))
+		v.tape.HasHead = true
+		v.tape.Protocol, v.tape.Extensions = ws.Get("protocol").String(), ws.Get("extensions").String()
+		v.out = build(v.s.Open(v.tape.Protocol, v.tape.Extensions, v.dropped))
 		dom.Replace(v.into, v.out)
 		v.list, _ = dom.Query(v.out, "[data-messages]")
 		v.arr = newArrivalsView(v.out, v.s.Arrivals)
@@ -138,6 +145,7 @@ func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended boo
 		} else {
 			data = []byte(d.String())
 		}
+		v.tape.AddMessage(data, binary, e.at)
 		li, a := v.s.Message(data, binary, e.at)
 		if li != nil {
 			v.list.Call("appendChild", build(li))
@@ -153,12 +161,15 @@ func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended boo
 func (v *socketView) closed(e socketEvent) string {
 	code := e.ev.Get("code").Int()
 	if !v.out.Truthy() {
-		v.c.fail(v.into, js.Undefined(), "The WebSocket to "+v.url+" did not open (code "+itoa(code)+
-			"). A page is never told why a handshake failed: a server that is down, a refused Origin "+
-			"and an answer other than 101 Switching Protocols all look the same from here.")
+		v.tape.Error = "The WebSocket to " + v.url + " did not open (code " + itoa(code) +
+			"). A page is never told why a handshake failed: a server that is down, a refused Origin " +
+			"and an answer other than 101 Switching Protocols all look the same from here."
+		v.c.fail(v.into, js.Undefined(), v.tape.Error)
 		return "error"
 	}
-	nodes, f := v.s.Close(code, e.ev.Get("reason").String(), e.at)
+	reason := e.ev.Get("reason").String()
+	v.tape.Close = &saved.Close{Code: code, Reason: reason, At: e.at}
+	nodes, f := v.s.Close(code, reason, e.at)
 	for _, n := range nodes {
 		v.out.Call("appendChild", build(n))
 	}
@@ -178,6 +189,7 @@ func (v *socketView) stop(ws js.Value, why string) string {
 	if v.out.Truthy() {
 		msg += " after " + plural(v.s.Arrivals.Count(), "message")
 	}
+	v.tape.Error = msg
 	v.c.fail(v.into, v.out, msg)
 	return "error"
 }

@@ -207,6 +207,17 @@ func (o *Output) Chunk(p []byte) string {
 	return o.text.write(p)
 }
 
+// Unsaved counts n bytes of the body that arrived but were not kept: a
+// saved output played back whose body was cut by the save's cap. The size
+// stays exact; a body shown whole (an image, a page) is not shown at all
+// rather than shown broken.
+func (o *Output) Unsaved(n int) {
+	o.size += n
+	if !o.live {
+		o.overflow, o.kept = true, nil
+	}
+}
+
 // Size is the count of body bytes received so far.
 func (o *Output) Size() int { return o.size }
 

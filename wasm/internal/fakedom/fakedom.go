@@ -15,6 +15,13 @@ const script = `(() => {
   class Node {
     constructor() { this.childNodes = []; this.parentNode = null; }
     appendChild(c) { if (c.parentNode) c.remove(); c.parentNode = this; this.childNodes.push(c); return c; }
+    insertBefore(c, ref) {
+      if (c.parentNode) c.remove();
+      c.parentNode = this;
+      const i = this.childNodes.indexOf(ref);
+      if (i < 0) this.childNodes.push(c); else this.childNodes.splice(i, 0, c);
+      return c;
+    }
     prepend(...cs) { const old = this.childNodes; this.childNodes = []; cs.forEach(c => this.appendChild(c)); old.forEach(c => this.childNodes.push(c)); }
     replaceChildren(...cs) { this.childNodes.forEach(c => c.parentNode = null); this.childNodes = []; cs.forEach(c => this.appendChild(c)); }
     remove() { if (this.parentNode) { const p = this.parentNode; p.childNodes = p.childNodes.filter(c => c !== this); this.parentNode = null; } }
@@ -100,4 +107,35 @@ func Install(t testing.TB) js.Value {
 	js.Global().Set("document", doc)
 	t.Cleanup(func() { js.Global().Delete("document") })
 	return doc
+}
+
+const storage = `(quota => {
+  const m = new Map();
+  const used = () => { let n = 0; for (const [k, v] of m) n += k.length + v.length; return n; };
+  return {
+    get length() { return m.size; },
+    key(i) { return [...m.keys()][i] ?? null; },
+    getItem(k) { return m.has(k) ? m.get(k) : null; },
+    setItem(k, v) {
+      v = String(v);
+      const old = m.has(k) ? k.length + m.get(k).length : 0;
+      if (quota > 0 && used() - old + k.length + v.length > quota) {
+        const e = new Error("The quota has been exceeded."); e.name = "QuotaExceededError"; throw e;
+      }
+      m.set(k, v);
+    },
+    removeItem(k) { m.delete(k); },
+  };
+})`
+
+// InstallStorage sets globalThis.localStorage to an empty in-memory
+// Storage until the test ends. Like a browser's, setItem throws a
+// QuotaExceededError past quota characters of keys and values (0: no
+// limit). It outlives Install, as a browser's storage outlives a reload.
+func InstallStorage(t testing.TB, quota int) js.Value {
+	t.Helper()
+	ls := js.Global().Call("eval", storage).Invoke(quota)
+	js.Global().Set("localStorage", ls)
+	t.Cleanup(func() { js.Global().Delete("localStorage") })
+	return ls
 }
