@@ -18,6 +18,7 @@ import (
 // it. A cell whose lesson text changed keeps the student's work and says
 // so; a request for a cell the lesson no longer has is kept and listed.
 func (nb *notebook) restore() {
+	defer measure("wirebook-restore", dom.Now())
 	nb.store, nb.saving = openStore(js.Global().Get("location").Get("pathname").String())
 	if !nb.saving {
 		nb.notice("This browser gives the page no storage: your work is not saved when you leave. Download it (HTML, .ipynb, .hurl) to keep it.")
