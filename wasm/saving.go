@@ -4,6 +4,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"syscall/js"
 
 	"wirebook/server/wireproto"
@@ -92,7 +93,7 @@ func (nb *notebook) exportJSON() string {
 }
 
 // notice shows msg in a banner at the top of the lesson until dismissed.
-func (nb *notebook) notice(msg string, more ...js.Value) {
+func (nb *notebook) notice(msg string, more ...js.Value) js.Value {
 	main, ok := dom.Query(nb.doc, "main")
 	if !ok {
 		main = nb.doc.Get("body")
@@ -104,6 +105,7 @@ func (nb *notebook) notice(msg string, more ...js.Value) {
 	var off func()
 	off = dom.On(dismiss, "click", func(js.Value) { box.Call("remove"); off() })
 	main.Call("prepend", box)
+	return box
 }
 
 // noticeOrphans lists the requests saved for cells the lesson lost.
@@ -112,9 +114,19 @@ func (nb *notebook) noticeOrphans(texts []string) {
 	for _, t := range texts {
 		list.Call("appendChild", dom.El("li", nil, dom.El("pre", nil, dom.Text(t))))
 	}
-	nb.notice(plural(len(texts), "request")+" you saved "+pick(len(texts) == 1, "is", "are")+
-		" for cells this lesson no longer has. "+pick(len(texts) == 1, "It is", "They are")+" kept below; copy what you need.",
-		dom.El("details", nil, dom.El("summary", nil, dom.Text("Your requests")), list))
+	forget := dom.El("button", []string{"type", "button", "data-forget-lost", ""}, dom.Text("Forget "+pick(len(texts) == 1, "it", "them")))
+	box := nb.notice(plural(len(texts), "request")+" you saved "+pick(len(texts) == 1, "is", "are")+
+		" for cells this lesson no longer has. "+pick(len(texts) == 1, "It is", "They are")+" kept here until you forget "+
+		pick(len(texts) == 1, "it", "them")+"; copy what you need.",
+		dom.El("details", nil, dom.El("summary", nil, dom.Text("Your requests")), list), forget)
+	nb.on(forget, "click", func(js.Value) {
+		for _, k := range nb.store.keys() {
+			if strings.HasPrefix(k, nb.store.prefix+"~") {
+				nb.store.remove(k)
+			}
+		}
+		box.Call("remove")
+	})
 }
 
 func pick(cond bool, a, b string) string {

@@ -222,9 +222,17 @@ func TestRequestsOfLostCellsAreKeptAndListed(t *testing.T) {
 	if !strings.Contains(text(notice), "GET /json?my-work") {
 		t.Errorf("the notice does not list the lost request: %q", text(notice))
 	}
-	doc, _ = reload(t, nb, f, "GET /hello")
+	doc, nb = reload(t, nb, f, "GET /hello")
 	if !strings.Contains(text(q(t, doc, "[data-saved-notice]")), "GET /json?my-work") {
-		t.Error("the lost request was not kept past a second reload")
+		t.Fatal("the lost request was not kept past a second reload")
+	}
+	q(t, doc, "[data-forget-lost]").Call("dispatch", "click")
+	if _, ok := dom.Query(doc, "[data-saved-notice]"); ok {
+		t.Error("Forget left the notice")
+	}
+	doc, _ = reload(t, nb, f, "GET /hello")
+	if _, ok := dom.Query(doc, "[data-saved-notice]"); ok {
+		t.Error("a forgotten request came back")
 	}
 }
 
