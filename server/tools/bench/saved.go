@@ -18,18 +18,19 @@ import (
 // costs the page, read from the performance entries the client measures
 // around each save and around the restore at page start.
 type savedResult struct {
-	Method     string    `json:"method"`
-	CellsRun   int       `json:"cells_run"`
-	Saves      int       `json:"saves"`
-	SaveMs     []float64 `json:"save_ms"`
-	SaveMedian float64   `json:"save_median_ms"`
-	SaveP90    float64   `json:"save_p90_ms"`
-	SaveMax    float64   `json:"save_max_ms"`
-	Keys       int       `json:"lesson_keys"`
-	Chars      int       `json:"lesson_saved_chars"` // key.length + value.length: UTF-16 code units, as localStorage counts
-	WithOutput int       `json:"cells_with_output"`
-	Restored   int       `json:"cells_with_output_restored"`
-	RestoreMs  float64   `json:"restore_ms"`
+	Method     string         `json:"method"`
+	CellsRun   int            `json:"cells_run"`
+	Saves      int            `json:"saves"`
+	SaveMs     []float64      `json:"save_ms"`
+	SaveMedian float64        `json:"save_median_ms"`
+	SaveP90    float64        `json:"save_p90_ms"`
+	SaveMax    float64        `json:"save_max_ms"`
+	Keys       int            `json:"lesson_keys"`
+	Chars      int            `json:"lesson_saved_chars"` // key.length + value.length: UTF-16 code units, as localStorage counts
+	KeyChars   map[string]int `json:"lesson_saved_chars_by_key"`
+	WithOutput int            `json:"cells_with_output"`
+	Restored   int            `json:"cells_with_output_restored"`
+	RestoreMs  float64        `json:"restore_ms"`
 }
 
 // setSaves records the save durations and their median, p90 and max.
@@ -62,7 +63,7 @@ const runAllTimeout = 2 * time.Minute
 // hold, then reloads and reads the "wirebook-restore" entry and checks
 // that every cell that had an output came back restored.
 func measureSaved(tab context.Context, pageURL string) (savedResult, error) {
-	res := savedResult{Method: `Run all on a page whose origin's localStorage was cleared; each save is a performance.measure("wirebook-save") the client takes around the synchronous localStorage writes of one cell, ` +
+	res := savedResult{Method: `Run all on a page whose origin's localStorage was cleared; each save is a performance.measure("wirebook-save") the client takes around one cell's save after its run (encoding its records, the synchronous localStorage writes, the lesson's summary), ` +
 		`the restore is its "wirebook-restore" at page start after a reload; saved characters are key.length + value.length over the lesson's keys`}
 	u, err := url.Parse(pageURL)
 	if err != nil {
@@ -98,17 +99,18 @@ func measureSaved(tab context.Context, pageURL string) (savedResult, error) {
 		return res, fmt.Errorf("reading the saves: %w", err)
 	}
 	var got struct {
-		SaveMs []float64 `json:"save_ms"`
-		Keys   int       `json:"keys"`
-		Chars  int       `json:"chars"`
-		Ran    int       `json:"ran"`
-		Had    []string  `json:"had"`
+		SaveMs []float64      `json:"save_ms"`
+		Keys   int            `json:"keys"`
+		Chars  int            `json:"chars"`
+		ByKey  map[string]int `json:"by_key"`
+		Ran    int            `json:"ran"`
+		Had    []string       `json:"had"`
 	}
 	if err := json.Unmarshal(raw, &got); err != nil {
 		return res, err
 	}
 	res.setSaves(got.SaveMs)
-	res.CellsRun, res.Keys, res.Chars, res.WithOutput = got.Ran, got.Keys, got.Chars, len(got.Had)
+	res.CellsRun, res.Keys, res.Chars, res.KeyChars, res.WithOutput = got.Ran, got.Keys, got.Chars, got.ByKey, len(got.Had)
 	switch {
 	case res.CellsRun == 0:
 		return res, errors.New("Run all ran no cell")
@@ -165,13 +167,14 @@ const afterRunAllJS = `(() => {
 ` + lessonKeysJS + `
   const keys = lessonKeys();
   let chars = 0;
-  for (const k of keys) chars += k.length + (localStorage.getItem(k) || "").length;
+  const by_key = {};
+  for (const k of keys) { by_key[k] = k.length + (localStorage.getItem(k) || "").length; chars += by_key[k]; }
   const cells = Array.from(document.querySelectorAll("[data-cell]"));
   const ran = cells.filter(c => { const n = c.querySelector("[data-count]"); return n && (n.getAttribute("data-count") || "") !== ""; }).length;
   const had = cells.filter(c => { const o = c.querySelector("[data-outputs]"); return o && o.childElementCount > 0; }).map(c => c.id);
   return {
     save_ms: performance.getEntriesByName("wirebook-save", "measure").map(e => e.duration),
-    keys: keys.length, chars, ran, had,
+    keys: keys.length, chars, by_key, ran, had,
   };
 })()`
 
