@@ -7,8 +7,9 @@
 // build) as child processes on free loopback ports, loads the endpoints
 // with wrk, drives the lesson page in headless Chromium, holds
 // thousands of /ws/stream viewers open, times /hello while 48 clients
-// guess /secure's password, and counts the idle /ws/relay WebSockets it
-// keeps against its cap. A missed target is a figure, not a
+// guess /secure's password, counts the idle /ws/relay WebSockets it
+// keeps against its cap, and times the page saving a student's work in
+// localStorage and restoring it. A missed target is a figure, not a
 // failure: it exits non-zero only when a row could not be measured.
 package main
 
@@ -29,6 +30,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"wirebook/server/internal/chromium"
 	"wirebook/server/internal/harness"
 )
@@ -47,7 +50,7 @@ func main() {
 }
 
 // The rows of the issue, in its order; -rows picks some.
-var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews"}
+var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews", "save"}
 
 type config struct {
 	bin, wasm, out string
@@ -136,9 +139,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			res.Wasm = &s
 		}
 	}
-	if cfg.rows["endpoints"] || cfg.rows["page"] || cfg.rows["stream"] {
+	if cfg.rows["endpoints"] || cfg.rows["page"] || cfg.rows["stream"] || cfg.rows["save"] {
 		if err := b.measureMain(ctx); err != nil {
-			b.unmeasured("1., 3., 4. wirebook", err)
+			b.unmeasured("1., 3., 4., 8. wirebook", err)
 		}
 	}
 	if cfg.rows["memory"] && ctx.Err() == nil {
@@ -215,7 +218,7 @@ func (b *bench) measureIdleWS(ctx context.Context) {
 	b.res.IdleWS = &r
 }
 
-// measureMain runs rows 3, 4 and 1 on one wirebook. Its -stream flags only
+// measureMain runs rows 3, 4, 8 and 1 on one wirebook. Its -stream flags only
 // change /stream, which row 1 does not load, and -relay-allow only lets the
 // wire transport reach row 4's proxy.
 func (b *bench) measureMain(ctx context.Context) error {
@@ -237,9 +240,9 @@ func (b *bench) measureMain(ctx context.Context) error {
 	}
 	proxy.serve(target)
 
-	if b.cfg.rows["page"] || b.cfg.rows["stream"] {
+	if b.cfg.rows["page"] || b.cfg.rows["stream"] || b.cfg.rows["save"] {
 		if err := b.measureBrowser(ctx, srv, proxy); err != nil {
-			b.unmeasured("3., 4. browser", err)
+			b.unmeasured("3., 4., 8. browser", err)
 		}
 	}
 	if b.cfg.rows["endpoints"] && ctx.Err() == nil {
@@ -292,6 +295,20 @@ func (b *bench) measureBrowser(ctx context.Context, srv *harness.Child, proxy *s
 		b.res.Stream = &s
 		if err != nil {
 			b.unmeasured("4. stream", err)
+		}
+	}
+	if b.cfg.rows["save"] && ctx.Err() == nil {
+		b.say("8. Run all on the lesson page, then a reload, timing the saves and the restore")
+		// A fresh tab, on wirebook itself: the proxy of row 4 is another
+		// origin, with a localStorage of its own.
+		fresh, closeFresh := chromedp.NewContext(tab)
+		s, err := measureSaved(fresh, srv.URL+"/lessons/app") // the largest lesson of the embedded course
+		closeFresh()
+		if s.Saves > 0 {
+			b.res.Saved = &s
+		}
+		if err != nil {
+			b.unmeasured("8. saved work", err)
 		}
 	}
 	return nil

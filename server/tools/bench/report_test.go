@@ -15,14 +15,15 @@ func TestTargetsAreMetAtTheirLimitAndMissedPastIt(t *testing.T) {
 		Page:   &pageResult{First: visitResult{Bytes: firstVisitMaxKiB * kib, Requests: 1, ReadyMs: readyMaxMs}, Repeat: visitResult{Bytes: repeatVisitMaxKiB * kib, Requests: 1}, Clicks: 1, ClickMedian: clickMaxMs},
 		Stream: &streamResult{Greetings: 50, P99: greetingP99MaxMs},
 		Memory: &memoryResult{Steps: []viewerStep{{Viewers: budgetViewers, PerViewerKiB: viewerMaxKiB}}, StopSeconds: exitMaxSeconds},
+		Saved:  &savedResult{Saves: 1, SaveMedian: saveMaxMs},
 		Endpoints: []endpointResult{
 			{Endpoint: "GET /hello", DesignedStatus: 200, ProbeStatus: 200, MinRPS: helloMinRPS, RequestsPerSec: helloMinRPS},
 			{Endpoint: "GET /notfound", DesignedStatus: 404, ProbeStatus: 404},
 		},
 	}
 	ts := at.targets()
-	if len(ts) != 10 {
-		t.Errorf("%d targets, want 10: %+v", len(ts), ts)
+	if len(ts) != 11 {
+		t.Errorf("%d targets, want 11: %+v", len(ts), ts)
 	}
 	for _, tg := range ts {
 		if !tg.Met {
@@ -34,6 +35,7 @@ func TestTargetsAreMetAtTheirLimitAndMissedPastIt(t *testing.T) {
 		Wasm:   &wasmSize{BrotliBytes: wasmBrotliMaxKiB*kib + 1},
 		Stream: &streamResult{Greetings: 50, P99: greetingP99MaxMs + 0.01},
 		Memory: &memoryResult{Steps: []viewerStep{{Viewers: budgetViewers, PerViewerKiB: 10, Dropped: 1}}},
+		Saved:  &savedResult{Saves: 1, SaveMedian: saveMaxMs + 0.01},
 		Endpoints: []endpointResult{
 			{Endpoint: "GET /hello", DesignedStatus: 200, ProbeStatus: 200, MinRPS: helloMinRPS, RequestsPerSec: helloMinRPS - 1},
 			{Endpoint: "GET /notfound", DesignedStatus: 404, ProbeStatus: 500},
@@ -118,5 +120,51 @@ func TestAttackRowsTargets(t *testing.T) {
 		if len(ts) != 1 || ts[0].Met != tt.want {
 			t.Errorf("%s: targets %+v, want one, met %v", tt.name, ts, tt.want)
 		}
+	}
+}
+
+func TestSavedWorkRowPrintsTheSavesBesideTheirBudgetAndWritesJSON(t *testing.T) {
+	t.Parallel()
+	r := &results{Saved: &savedResult{CellsRun: 12, Keys: 13, Chars: 5120, WithOutput: 12, Restored: 12, RestoreMs: 42}}
+	r.Saved.setSaves([]float64{0.5, 1.5, 7, 1, 2, 0.25, 3, 1.25, 2.5, 0.75})
+	r.Targets = r.targets()
+	if tg := r.target(tSave); tg == nil || !tg.Met || tg.Value != 1.25 || tg.Want != "≤ 5 ms" {
+		t.Errorf("the save target: %+v, want the median 1.25 ms met against ≤ 5 ms", tg)
+	}
+	var out strings.Builder
+	r.print(&out)
+	for _, want := range []string{
+		"8. save after a run, median of 10 saves (Run all, 12 cells run)", "1.25 ms (p90 3.00 ms, max 7.00 ms)", "≤ 5 ms", "✓",
+		"5120 chars in 13 keys (10.0 KiB as UTF-16)",
+		"restore at page start, 12 of 12 cells with an output restored", "42 ms",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	path := filepath.Join(t.TempDir(), "results.json")
+	if err := r.write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Saved map[string]any `json:"saved_work"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]float64{"saves": 10, "save_median_ms": 1.25, "save_p90_ms": 3, "save_max_ms": 7, "lesson_saved_chars": 5120, "restore_ms": 42, "cells_run": 12} {
+		if back.Saved[k] != want {
+			t.Errorf("saved_work.%s in JSON = %v, want %v", k, back.Saved[k], want)
+		}
+	}
+
+	none := &results{Saved: &savedResult{}}
+	if ts := none.targets(); len(ts) != 0 {
+		t.Errorf("no saves measured, yet targets %+v", ts)
 	}
 }
