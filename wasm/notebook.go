@@ -795,6 +795,32 @@ type view struct {
 	expect   bool                    // the run carries the cell's expectations (wire only)
 	checks   []wireproto.CheckResult // the server's verdicts; nil until they come
 	tape     *saved.Output           // the run written down as it comes, to save
+	sent     js.Value                // the Request view, made before the head comes
+	chunks   js.Value                // the Raw view's list of chunk-size lines
+	lines    int                     // chunk-size lines listed in it
+}
+
+// Client is the cell's client= option: whose default headers the wire
+// transport adds ("" for none beyond what HTTP/1.1 requires).
+func (v *view) Client() string { return dom.Attr(v.c.el, "data-client") }
+
+func (v *view) Sent(data []byte, added string) {
+	v.tape.Sent, v.tape.Added = append([]byte(nil), data...), added
+	v.sent = build(render.SentNode(data, added, v.Client()))
+}
+
+func (v *view) SizeLine(line string, data []byte, at wireproto.Duration) {
+	v.tape.AddSizeLine(line, data, at)
+	if !v.chunks.Truthy() {
+		return
+	}
+	switch {
+	case v.lines < render.MaxSizeLines:
+		v.chunks.Call("appendChild", build(render.ChunkSizeNode(line, data, at)))
+	case v.lines == render.MaxSizeLines:
+		v.chunks.Call("appendChild", build(render.MoreChunksNode()))
+	}
+	v.lines++
 }
 
 // Expect is the cell's expectations, read as the page shows them when the
@@ -822,6 +848,15 @@ func (v *view) Head(h render.Head) {
 	if pre, ok := dom.Query(v.body, "pre"); ok {
 		v.pre = pre
 	}
+	// What went over the wire, a click away: just above the body.
+	if v.sent.Truthy() {
+		v.el.Call("insertBefore", v.sent, v.body)
+	}
+	if h.Raw != nil {
+		raw := build(render.RawNode(h.Raw))
+		v.el.Call("insertBefore", raw, v.body)
+		v.chunks, _ = dom.Query(raw, "[data-raw-chunks]")
+	}
 	if v.out.Arrivals != nil {
 		v.arr = newArrivalsView(v.el, v.out.Arrivals)
 	}
@@ -840,7 +875,7 @@ func (v *view) Chunk(p []byte, at wireproto.Duration) {
 func (v *view) End(t render.Timings) {
 	v.tape.Timings = &t
 	if end, ok := dom.Query(v.el, "[data-end]"); ok {
-		var kids []js.Value
+		kids := []js.Value{build(render.WaterfallNode(t))}
 		for _, n := range render.TimingsNode(t) {
 			kids = append(kids, build(n))
 		}

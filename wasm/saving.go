@@ -336,8 +336,17 @@ func isReplayed(err error) bool {
 
 func (p replay) Send(stop <-chan struct{}, req wireproto.Request, url string, recv Receiver) error {
 	o := p.o
+	wr, _ := recv.(wireReceiver)
+	if wr != nil && o.Sent != nil {
+		wr.Sent(o.Sent, o.Added)
+	}
 	if o.HasHead {
 		recv.Head(o.Head)
+		for _, l := range o.SizeLines {
+			if wr != nil {
+				wr.SizeLine(l.Line, l.Data, l.At)
+			}
+		}
 		body := o.Body
 		for _, pc := range o.Pieces() {
 			recv.Chunk(body[:pc.Len], pc.At)

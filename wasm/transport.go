@@ -54,5 +54,18 @@ type checkedReceiver interface {
 	Checks([]wireproto.CheckResult)
 }
 
+// wireReceiver is a Receiver that shows an exchange as it went over the
+// wire. The wire transport asks it which client's default headers the cell
+// wants (its client= option), and tells it the request exactly as the relay
+// wrote it, before Head, and each chunk-size line of a chunked body with
+// the data that followed it, before that data's Chunk. fetch knows neither.
+type wireReceiver interface {
+	Client() string
+	// Sent is the request's bytes as written; added has one byte per line
+	// of its head: '.' the cell's, 'h' required by HTTP/1.1, 'c' the client's.
+	Sent(data []byte, added string)
+	SizeLine(line string, data []byte, at wireproto.Duration)
+}
+
 // errStopped is what Send returns when its stop channel closed.
 var errStopped = errors.New("stopped")

@@ -30,6 +30,10 @@ package export
 //	 "checks": [{"line": 2, "pass": true, "text": "HTTP 200", "got": "200", "want": "200"}],    // wire runs of checked cells
 //	 "messages": [{"at": 1200, "data": "aGk=", "binary": false}, …],  // socket: each message, data in base64
 //	 "close": {"code": 1000, "reason": "", "at": 5000},               // socket: how it closed
+//	 "raw": "SFRUUC8x…",                // wire: the response head as received, base64
+//	 "sent": "R0VUIC8…", "added": ".h.", // wire: the request as written, and who wrote each head line
+//	                                    //   ('.' the cell, 'h' HTTP/1.1 requires it, 'c' the client option)
+//	 "sizeLines": [{"at": 1200, "line": "6", "data": "SGVsbG8K"}, …], // wire: a chunked body's size lines, each with the start of its chunk
 //	 "error": "stopped: you stopped it"} // why the run failed or stopped, as the page said; "" when it did not
 type Saved struct {
 	V     int          `json:"v"`
@@ -51,21 +55,32 @@ type SavedCell struct {
 
 // SavedOutput is one response or WebSocket of a cell's last run.
 type SavedOutput struct {
-	Via      string         `json:"via"`
-	Proto    string         `json:"proto,omitempty"`
-	Status   int            `json:"status,omitempty"`
-	Reason   string         `json:"reason,omitempty"`
-	Headers  [][2]string    `json:"headers,omitempty"`
-	URL      string         `json:"url,omitempty"`
-	Body     []byte         `json:"body,omitempty"` // encoding/json reads base64 into []byte
-	Size     int64          `json:"size,omitempty"`
-	Cut      bool           `json:"cut,omitempty"`
-	Chunks   [][2]int64     `json:"chunks,omitempty"`
-	Timings  *SavedTimings  `json:"timings,omitempty"`
-	Checks   []SavedCheck   `json:"checks,omitempty"`
-	Messages []SavedMessage `json:"messages,omitempty"`
-	Close    *SavedClose    `json:"close,omitempty"`
-	Error    string         `json:"error,omitempty"`
+	Via       string          `json:"via"`
+	Proto     string          `json:"proto,omitempty"`
+	Status    int             `json:"status,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Headers   [][2]string     `json:"headers,omitempty"`
+	URL       string          `json:"url,omitempty"`
+	Body      []byte          `json:"body,omitempty"` // encoding/json reads base64 into []byte
+	Size      int64           `json:"size,omitempty"`
+	Cut       bool            `json:"cut,omitempty"`
+	Chunks    [][2]int64      `json:"chunks,omitempty"`
+	Timings   *SavedTimings   `json:"timings,omitempty"`
+	Checks    []SavedCheck    `json:"checks,omitempty"`
+	Messages  []SavedMessage  `json:"messages,omitempty"`
+	Close     *SavedClose     `json:"close,omitempty"`
+	Raw       []byte          `json:"raw,omitempty"`
+	Sent      []byte          `json:"sent,omitempty"`
+	Added     string          `json:"added,omitempty"`
+	SizeLines []SavedSizeLine `json:"sizeLines,omitempty"`
+	Error     string          `json:"error,omitempty"`
+}
+
+// SavedSizeLine is one chunk-size line of a chunked body as received.
+type SavedSizeLine struct {
+	At   int64  `json:"at"`
+	Line string `json:"line"`
+	Data []byte `json:"data"`
 }
 
 // SavedTimings are the relay's measurements, in microseconds.

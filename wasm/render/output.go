@@ -18,6 +18,7 @@ type Head struct {
 	Redirected bool               // the transport followed a redirect to get here
 	Via        string             // "browser" or "wire": which transport sent the request
 	Dropped    []string           // request headers the transport could not send
+	Raw        []byte             // the head as it arrived, status line to empty line (wire only)
 }
 
 // Header returns the first value of the named header, compared without regard to case.

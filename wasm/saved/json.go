@@ -232,6 +232,26 @@ func (w *writer) output(o *Output) {
 		if h.Redirected {
 			w.bool("redirected", true)
 		}
+		if h.Raw != nil {
+			w.bytes("raw", h.Raw)
+		}
+	}
+	if o.Sent != nil {
+		w.bytes("sent", o.Sent)
+		w.str("added", o.Added)
+	}
+	if o.SizeLines != nil {
+		w.key("sizeLines")
+		w.open('[')
+		for _, l := range o.SizeLines {
+			w.comma()
+			w.open('{')
+			w.dur("at", l.At)
+			w.str("line", l.Line)
+			w.bytes("data", l.Data)
+			w.close('}')
+		}
+		w.close(']')
 	}
 	d := o.Head.Dropped
 	if o.Via == "socket" {
@@ -343,6 +363,22 @@ func parseOutput(o obj) (*Output, error) {
 	if out.Body, err = o.bytes("body"); err != nil {
 		return nil, err
 	}
+	if out.Head.Raw, err = o.bytes("raw"); err != nil {
+		return nil, err
+	}
+	if out.Sent, err = o.bytes("sent"); err != nil {
+		return nil, err
+	}
+	out.Added, _ = o.str("added")
+	for _, l := range o.get("sizeLines").Items {
+		lo := obj{l}
+		line, ok := lo.str("line")
+		data, err := lo.bytes("data")
+		if !ok || err != nil {
+			return nil, errShape
+		}
+		out.SizeLines = append(out.SizeLines, SizeLine{Line: line, Data: data, At: lo.dur("at")})
+	}
 	if cs := o.get("chunks"); cs.Kind == jsonview.Array {
 		out.Chunks = []Chunk{}
 		for _, c := range cs.Items {
@@ -445,7 +481,7 @@ func (o obj) strings(k string) []string {
 
 func (o obj) bytes(k string) ([]byte, error) {
 	s, ok := o.str(k)
-	if !ok {
+	if !ok || s == "" {
 		return nil, nil
 	}
 	b, err := base64.StdEncoding.DecodeString(s)

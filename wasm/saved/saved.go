@@ -91,8 +91,35 @@ type Output struct {
 	Messages             []Message
 	Close                *Close
 
+	// The exchange as it went over the wire (the wire transport only): the
+	// request as sent and who added which line of it, and a chunked body's
+	// size lines. The response head as received is Head.Raw.
+	Sent      []byte
+	Added     string
+	SizeLines []SizeLine
+
 	Error string // what the page said went wrong; "" when nothing did
 }
+
+// SizeLine is one chunk-size line of a chunked body, with a glimpse of
+// the chunk's data (the whole body is Body).
+type SizeLine struct {
+	Line string
+	Data []byte
+	At   wireproto.Duration
+}
+
+// AddSizeLine keeps a chunk-size line, up to MaxChunks of them, and at most
+// glimpse bytes of what followed it.
+func (o *Output) AddSizeLine(line string, data []byte, at wireproto.Duration) {
+	if len(o.SizeLines) < MaxChunks {
+		o.SizeLines = append(o.SizeLines, SizeLine{Line: line, Data: append([]byte(nil), data[:min(len(data), glimpse)]...), At: at})
+	}
+}
+
+// glimpse is how much of a chunk its size line keeps: what the Raw view
+// shows of it (render's chunkGlimpse), and one more byte to say it goes on.
+const glimpse = 65
 
 // Recording starts the output of a run sent through via; stream says the
 // cell's body arrivals are kept.

@@ -115,6 +115,10 @@ func run() *Run {
 	http := Recording("wire", true)
 	http.SetHead(render.Head{Proto: "HTTP/1.1", Status: 200, StatusText: "OK", URL: "http://127.0.0.1:2500/stream", Via: "wire",
 		Headers: []wireproto.Header{{Name: "X-Tricky", Value: tricky}, {Name: "X-Bytes", Value: "\xff\xfe"}, {Name: "X-Tricky", Value: "again"}}})
+	http.Head.Raw = []byte("HTTP/1.1 200 OK\r\nX-Tricky: …\r\n\r\n")
+	http.Sent, http.Added = []byte("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), ".h"
+	http.AddSizeLine("6", []byte("Hello\n"), 1500*wireproto.Microsecond)
+	http.AddSizeLine("0", nil, 2500*wireproto.Microsecond)
 	http.AddChunk([]byte("Hello\n"), 1500*wireproto.Microsecond)
 	http.AddChunk([]byte{0, 1, 2, 255}, 2*wireproto.Millisecond)
 	http.Timings = &render.Timings{Connect: 300 * wireproto.Microsecond, FirstByte: 1200 * wireproto.Microsecond, Total: 3 * wireproto.Millisecond, Bytes: 10, Truncated: true}
