@@ -55,9 +55,14 @@ var badLessons = []struct {
 		want: "l.md:1: no request cells: a lesson needs at least one ```http block",
 	},
 	{
+		name: "an unknown client is named with the ones there are",
+		src:  lines("# Title", "", "```http client=wget", "GET /echo/", "```"),
+		want: `l.md:3: client="wget": want client=bare|requests|curl|browser`,
+	},
+	{
 		name: "an unknown option names the fence line",
 		src:  lines("# Title", "", "```http stream user=David", "GET /stream", "```"),
-		want: `l.md:3: unknown cell option "user=David" (known: stream, transport=wire|browser, exercise, solution)`,
+		want: `l.md:3: unknown cell option "user=David" (known: stream, transport=wire|browser, client=bare|requests|curl|browser, exercise, solution)`,
 	},
 	{
 		name: "a transport other than wire or browser is refused",
@@ -220,7 +225,7 @@ var badLessons = []struct {
 	{
 		name: "the first bad cell is reported even after good ones",
 		src:  lines("# Title", "```http", "GET /a", "```", "", "```http", "GET /b", "```", "", "```http nope", "GET /c", "```"),
-		want: `l.md:10: unknown cell option "nope" (known: stream, transport=wire|browser, exercise, solution)`,
+		want: `l.md:10: unknown cell option "nope" (known: stream, transport=wire|browser, client=bare|requests|curl|browser, exercise, solution)`,
 	},
 }
 
@@ -271,7 +276,7 @@ func TestParseCells(t *testing.T) {
 		"// Go code stays prose.",
 		"```",
 		"",
-		"```http transport=wire", // 25
+		"```http transport=wire client=requests", // 25
 		"GET /secure",
 		"Authorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0",
 		"```",
@@ -294,7 +299,7 @@ func TestParseCells(t *testing.T) {
 			Request: wireproto.Request{Method: "POST", Target: "/json",
 				Headers: []wireproto.Header{{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}},
 				Body:    "name=David&title=Data+Scientist"}},
-		{N: 4, Line: 25, Text: "GET /secure\nAuthorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", Transport: "wire", ID: "cell-4",
+		{N: 4, Line: 25, Text: "GET /secure\nAuthorization: Basic RGF2aWQ6NGJZYURaQ0ZzVFk0", Transport: "wire", Client: "requests", ID: "cell-4",
 			Request: wireproto.Request{Method: "GET", Target: "/secure",
 				Headers: []wireproto.Header{{Name: "Authorization", Value: "Basic RGF2aWQ6NGJZYURaQ0ZzVFk0"}}}},
 	}
