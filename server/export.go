@@ -38,7 +38,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errUsage{err}
 	}
 	var b bytes.Buffer
-	if err := export.Write(ctx, &b, cfg.format, course, cfg.base); err != nil {
+	// The same export the lesson page's Download writes, without a
+	// student's saved work: the lessons alone.
+	if err := export.Write(ctx, &b, cfg.format, course, cfg.base, nil); err != nil {
 		return errUsage{err} // the lessons loaded, so what is left is a solution or target export cannot place
 	}
 	if cfg.out == "" {

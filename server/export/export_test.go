@@ -55,7 +55,7 @@ func hostileCourse(t *testing.T) *syllabus.Course {
 func write(t *testing.T, format string, c *syllabus.Course) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Write(context.Background(), &b, format, c, DefaultBase); err != nil {
+	if err := Write(context.Background(), &b, format, c, DefaultBase, nil); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -394,7 +394,7 @@ func TestWriteRefuses(t *testing.T) {
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Write(context.Background(), &b, row.format, c, row.base); err == nil {
+			if err := Write(context.Background(), &b, row.format, c, row.base, nil); err == nil {
 				t.Errorf("Write(%q, base %q) = nil, want an error", row.format, row.base)
 			}
 		})
