@@ -171,7 +171,7 @@ func hexDump(b []byte, n int) string {
 	var s strings.Builder
 	for off := 0; off < len(b); off += 16 {
 		line := b[off:min(off+16, len(b))]
-		s.WriteString(strconv.FormatInt(int64(off)+0x10000000, 16)[1:] + ": ")
+		s.WriteString(strconv.FormatInt(int64(off)+1<<32, 16)[1:] + ": ")
 		for i := range 16 {
 			if i < len(line) {
 				s.WriteString(hex.EncodeToString(line[i : i+1]))
