@@ -125,7 +125,7 @@ func workState(t *testing.T) *Saved {
 		bad,
 		cell(11, 14, ok([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(3)</script></svg>`), ct("image/svg+xml"))),
 		cell(12, 15, ok([]byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 3}, ct("application/octet-stream"))),
-		nil, // never ran
+		nil,               // never ran
 		cell(0, 99, text), // past the last cell: ignored
 	}}
 }
