@@ -79,6 +79,10 @@ func Handler(course func() *syllabus.Course, opts ...HandlerOption) http.Handler
 			return
 		}
 		f, ok := formats[format]
+		if format == "" {
+			respond.Error(w, r, http.StatusBadRequest, "The export form names no format: want html, ipynb or hurl."+goBack)
+			return
+		}
 		if !ok {
 			respond.Error(w, r, http.StatusBadRequest, "Unknown export format "+quote(format)+": want html, ipynb or hurl."+goBack)
 			return
