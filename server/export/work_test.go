@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"wirebook/server/expect"
+	"wirebook/server/internal/testkit"
 	"wirebook/server/syllabus"
 	"wirebook/wasm/codegen"
 )
@@ -356,10 +356,7 @@ func TestNotebookWithOutputs(t *testing.T) {
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(nbPython(t), "-c",
-		"import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", file).CombinedOutput(); err != nil {
-		t.Fatalf("nbformat.validate: %v\n%s", err, out)
-	}
+	testkit.ValidNotebook(t, file)
 	var doc nbDoc
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
