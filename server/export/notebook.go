@@ -134,7 +134,7 @@ func codeCell(id string, cw cellWork, base string) (nbCell, error) {
 		}
 	}
 	var body codegen.Body
-	ran := false
+	runnable := false // the source is code, not a request kept as comments
 	switch {
 	case cw.ParseErr != nil:
 		commented(&b, "Your request is kept as you wrote it; it does not parse as a request ("+cw.ParseErr.Error()+"):", cw.Text)
@@ -152,11 +152,11 @@ func codeCell(id string, cw cellWork, base string) (nbCell, error) {
 		}
 		body = codegen.BodyFor(c.Stream, url, shownKind(cw.outputs()))
 		b.WriteString(codegen.Python(req, base, body))
-		ran = true
+		runnable = true
 	}
 	source := strings.TrimRight(b.String(), "\n")
 	count, outputs := json.RawMessage("null"), []any{}
-	if ran && cw.count() > 0 {
+	if runnable && cw.count() > 0 {
 		count = json.RawMessage(strconv.Itoa(cw.count()))
 		outputs = nbOutputs(cw.outputs(), req.Method, body, source)
 	}
