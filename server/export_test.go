@@ -328,3 +328,25 @@ func TestExportedWorkNotebookRunsInJupyter(t *testing.T) {
 		t.Errorf("%d of %d code cells printed 200 OK; the notebook did not reach wirebook", ok, code)
 	}
 }
+
+// Through the whole server, as the page posts it: a large saved state is
+// exported, one over the cap is a 413 that says why, and nothing in the
+// middleware stands between (no other body limit, no 500).
+func TestExportRouteTakesLargeStatesUpToTheCap(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	state, _ := appWork(t)
+	big := bytes.Repeat([]byte("A"), 6<<20) // base64 in the JSON: 8 MiB
+	state.Cells[0].Outputs[0].Body, state.Cells[0].Outputs[0].Size = big, int64(len(big))
+	resp, b := postExport(t, in.urls["main"]+"/export/app", "html", state)
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(b, big[:1<<20]) {
+		t.Errorf("an 8 MiB state: status %d, %d bytes; want 200 and the body in the file", resp.StatusCode, len(b))
+	}
+
+	huge := bytes.Repeat([]byte("A"), 13<<20) // base64: over 17 MiB
+	state.Cells[0].Outputs[0].Body = huge
+	resp, b = postExport(t, in.urls["main"]+"/export/app", "html", state)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !bytes.Contains(b, []byte("larger than this wirebook takes (16 MiB)")) {
+		t.Errorf("a 17 MiB state: status %d, %.300s; want 413 saying the cap", resp.StatusCode, b)
+	}
+}
