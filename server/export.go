@@ -99,6 +99,8 @@ expectations; nothing is sent. With no -lesson, every lesson of the embedded cou
 In hurl and ipynb, relative targets (/hello) become absolute on -base; html shows each
 request as the lesson wrote it. Prose links to the course go to -base, except that html
 links the lessons it holds to each other.
+A lesson page's Download writes the same files with the student's saved work in them:
+their requests, and in html and ipynb their outputs and verdicts.
 Exit status: 0 written, 1 the output could not be written, 2 a bad lesson or command line.
 
 Flags:
