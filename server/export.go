@@ -38,7 +38,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errUsage{err}
 	}
 	var b bytes.Buffer
-	if err := export.Write(ctx, &b, cfg.format, course, cfg.base); err != nil {
+	// The same export the lesson page's Download writes, without a
+	// student's saved work: the lessons alone.
+	if err := export.Write(ctx, &b, cfg.format, course, cfg.base, nil); err != nil {
 		return errUsage{err} // the lessons loaded, so what is left is a solution or target export cannot place
 	}
 	if cfg.out == "" {
@@ -97,6 +99,8 @@ expectations; nothing is sent. With no -lesson, every lesson of the embedded cou
 In hurl and ipynb, relative targets (/hello) become absolute on -base; html shows each
 request as the lesson wrote it. Prose links to the course go to -base, except that html
 links the lessons it holds to each other.
+A lesson page's Download writes the same files with the student's saved work in them:
+their requests, and in html and ipynb their outputs and verdicts.
 Exit status: 0 written, 1 the output could not be written, 2 a bad lesson or command line.
 
 Flags:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wirebook/server/export"
+	"wirebook/server/internal/testkit"
+	"wirebook/server/syllabus"
 )
 
 // runExportCmd runs `wirebook export args…` as a user does and returns its
@@ -149,6 +154,29 @@ func TestExportNotebookRunsInJupyter(t *testing.T) {
 		t.Fatalf("export: exit status %d, stderr %q", code, stderr)
 	}
 
+	code, ok := executeNotebook(t, dir, nb)
+	t.Logf("%d code cells ran, %d of them printed 200 OK", code, ok)
+	if code == 0 || ok < code/2 {
+		t.Errorf("%d of %d code cells printed 200 OK; the notebook did not reach wirebook", ok, code)
+	}
+}
+
+// executedCell is a code cell of a notebook nbconvert executed.
+type executedCell struct {
+	CellType       string   `json:"cell_type"`
+	Source         []string `json:"source"`
+	ExecutionCount *int     `json:"execution_count"`
+	Outputs        []struct {
+		OutputType string `json:"output_type"`
+		Text       any    `json:"text"`
+	} `json:"outputs"`
+}
+
+// executeNotebook runs the notebook nb (in dir) top to bottom with
+// jupyter-nbconvert, fails the test on any cell that raised, and counts
+// the code cells and those that printed 200 OK.
+func executeNotebook(t *testing.T, dir, nb string) (code, ok int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "jupyter-nbconvert", "--to", "notebook", "--execute",
@@ -164,19 +192,11 @@ func TestExportNotebookRunsInJupyter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var done struct {
-		Cells []struct {
-			CellType       string `json:"cell_type"`
-			ExecutionCount *int   `json:"execution_count"`
-			Outputs        []struct {
-				OutputType string `json:"output_type"`
-				Text       any    `json:"text"`
-			} `json:"outputs"`
-		} `json:"cells"`
+		Cells []executedCell `json:"cells"`
 	}
 	if err := json.Unmarshal(raw, &done); err != nil {
 		t.Fatal(err)
 	}
-	code, ok := 0, 0
 	for i, c := range done.Cells {
 		if c.CellType != "code" {
 			continue
@@ -195,8 +215,138 @@ func TestExportNotebookRunsInJupyter(t *testing.T) {
 			}
 		}
 	}
+	return code, ok
+}
+
+// appWork is a student's saved work on the embedded course's app lesson,
+// as the page posts it: every cell run, the first one edited, the last
+// edited into something that is not a request.
+func appWork(t *testing.T) (*export.Saved, *syllabus.Lesson) {
+	t.Helper()
+	l, _ := embeddedCourse(t).Find("app")
+	if l == nil {
+		t.Fatal("the embedded course has no app lesson")
+	}
+	s := &export.Saved{V: export.SavedVersion}
+	for i, c := range l.Cells {
+		out := export.SavedOutput{Via: "wire", Proto: "HTTP/1.1", Status: 200, Reason: "OK",
+			Headers: [][2]string{{"Content-Type", "text/plain"}}, Body: []byte("saved"), Size: 5}
+		if strings.HasPrefix(c.Request.Target, "/ws/") {
+			out = export.SavedOutput{Via: "socket", Status: 101, Reason: "Switching Protocols",
+				Messages: []export.SavedMessage{{At: 1, Data: []byte("Hello")}}, Close: &export.SavedClose{Code: 1000}}
+		}
+		s.Cells = append(s.Cells, &export.SavedCell{Lesson: c.Text, Text: c.Text, N: i + 1, State: "done", Outputs: []export.SavedOutput{out}})
+	}
+	s.Cells[0].Text = "GET /hello?edited=1"
+	s.Cells[len(s.Cells)-1].Text = "nonsense"
+	return s, l
+}
+
+// postExport posts the lesson page's Download form as a browser does.
+func postExport(t *testing.T, url, format string, state any) (*http.Response, []byte) {
+	t.Helper()
+	js, err := json.Marshal(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("format", format)
+	_ = mw.WriteField("state", string(js))
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(url, mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+// The notebook of a student's work, posted from the page, carries their
+// outputs, validates with nbformat and still runs top to bottom in Jupyter
+// against the wirebook it came from: its targets are on the origin the
+// form was posted to.
+func TestExportedWorkNotebookRunsInJupyter(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("jupyter-nbconvert"); err != nil {
+		t.Fatal("jupyter-nbconvert is not installed, and this test executes the notebook with it (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel python3-requests)")
+	}
+	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "redirected")
+	}))
+	t.Cleanup(away.Close)
+	in := start(t, "-course-ports=0,0,0,0", "-stream-max-delay", "1ms", "-redirect-to", away.URL)
+	state, l := appWork(t)
+	resp, raw := postExport(t, in.urls["main"]+"/export/app", "ipynb", state)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /export/app: %d\n%s", resp.StatusCode, raw)
+	}
+	if got := resp.Header.Get("Content-Disposition"); got != "attachment; filename=app.ipynb" {
+		t.Errorf("Content-Disposition %q", got)
+	}
+	dir := t.TempDir()
+	nb := filepath.Join(dir, "app.ipynb")
+	if err := os.WriteFile(nb, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testkit.ValidNotebook(t, nb)
+
+	var saved struct {
+		Cells []executedCell `json:"cells"`
+	}
+	if err := json.Unmarshal(raw, &saved); err != nil {
+		t.Fatal(err)
+	}
+	withOutputs, edited := 0, false
+	for _, c := range saved.Cells {
+		src := strings.Join(c.Source, "")
+		if strings.Contains(src, "requests.get('"+in.urls["main"]+"/hello?edited=1')") {
+			edited = true
+		}
+		for _, o := range c.Outputs {
+			if text, _ := json.Marshal(o.Text); o.OutputType == "stream" && bytes.Contains(text, []byte(`200 OK\n`)) && bytes.Contains(text, []byte(`saved\n`)) {
+				withOutputs++
+			}
+		}
+	}
+	if !edited {
+		t.Error("the student's edit of the first cell is not in the notebook")
+	}
+	if want := len(l.Cells) - 3; withOutputs < want { // less the stream, the socket and the cell that does not parse
+		t.Errorf("%d code cells carry the saved output, want at least %d", withOutputs, want)
+	}
+
+	code, ok := executeNotebook(t, dir, nb)
 	t.Logf("%d code cells ran, %d of them printed 200 OK", code, ok)
 	if code == 0 || ok < code/2 {
 		t.Errorf("%d of %d code cells printed 200 OK; the notebook did not reach wirebook", ok, code)
+	}
+}
+
+// Through the whole server, as the page posts it: a large saved state is
+// exported, one over the cap is a 413 that says why, and nothing in the
+// middleware stands between (no other body limit, no 500).
+func TestExportRouteTakesLargeStatesUpToTheCap(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	state, _ := appWork(t)
+	big := bytes.Repeat([]byte("A"), 6<<20) // base64 in the JSON: 8 MiB
+	state.Cells[0].Outputs[0].Body, state.Cells[0].Outputs[0].Size = big, int64(len(big))
+	resp, b := postExport(t, in.urls["main"]+"/export/app", "html", state)
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(b, big[:1<<20]) {
+		t.Errorf("an 8 MiB state: status %d, %d bytes; want 200 and the body in the file", resp.StatusCode, len(b))
+	}
+
+	huge := bytes.Repeat([]byte("A"), 13<<20) // base64: over 17 MiB
+	state.Cells[0].Outputs[0].Body = huge
+	resp, b = postExport(t, in.urls["main"]+"/export/app", "html", state)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !bytes.Contains(b, []byte("larger than this wirebook takes (16 MiB)")) {
+		t.Errorf("a 17 MiB state: status %d, %.300s; want 413 saying the cap", resp.StatusCode, b)
 	}
 }

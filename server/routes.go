@@ -7,6 +7,7 @@ import (
 
 	"wirebook/server/accesslog"
 	"wirebook/server/course"
+	"wirebook/server/export"
 	"wirebook/server/guard"
 	"wirebook/server/headers"
 	"wirebook/server/proxy"
@@ -38,6 +39,7 @@ func (a *app) mainRoutes() http.Handler {
 	own.Handle("/ws/relay", respond.Allow(guard.RequireOrigin(a.relay), http.MethodGet))
 	own.Handle("/ws/stream", respond.Allow(guard.RequireOrigin(a.wsStream), http.MethodGet))
 	own.Handle("/events/lesson", respond.Allow(a.live, http.MethodGet)) // live reload (-watch)
+	own.Handle("/export/{slug}", respond.Allow(export.Handler(a.page.Course), http.MethodGet, http.MethodHead, http.MethodPost))
 
 	r.Handle("/files", http.RedirectHandler("/files/", http.StatusMovedPermanently))
 	r.Handle("/files/*", respond.Allow(http.StripPrefix("/files", a.files), getHead...))

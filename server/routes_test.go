@@ -27,6 +27,8 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		{"main", "POST", "/ws/relay", "GET"},
 		{"main", "POST", "/ws/stream", "GET"},
 		{"main", "POST", "/events/lesson", "GET"},
+		{"main", "PUT", "/export/files", "GET, HEAD, POST"},
+		{"main", "DELETE", "/export/files", "GET, HEAD, POST"},
 		{"main", "DELETE", "/files/greetings.txt", "GET, HEAD"},
 		{"main", "POST", "/hello", "GET, HEAD"},
 		{"main", "PUT", "/greeting", "GET, HEAD"},

@@ -1,9 +1,11 @@
 // Package export writes a course's lessons as files that leave wirebook:
 // a Hurl file an instructor runs against a wirebook, a Jupyter notebook
 // (nbformat 4.5) of Python requests cells, and one self-contained HTML
-// page. Each is made from the lessons alone: the requests and their
-// expectations, never a response, so the same lesson always exports the
-// same bytes.
+// page. Each is made from the lessons and, when a student's page posts it,
+// the work they saved in their browser (Work): their edited requests, and,
+// in HTML and the notebook, their outputs and verdicts. The same lessons
+// and the same work always export the same bytes: nothing is sent, and no
+// date is written.
 package export
 
 import (
@@ -26,19 +28,21 @@ const DefaultBase = "http://127.0.0.1:2500"
 // Formats are the formats Write knows, as -format names them.
 var Formats = []string{"html", "ipynb", "hurl"}
 
-// Write writes the course c in format to w; base is the http(s) origin
-// that relative targets are resolved against (see CheckBase).
-func Write(ctx context.Context, w io.Writer, format string, c *syllabus.Course, base string) error {
+// Write writes the course c in format to w, with the students' work on
+// its lessons (nil for the lessons alone); base is the http(s) origin that
+// relative targets are resolved against (see CheckBase). `wirebook export`
+// and the page's export route both write through it.
+func Write(ctx context.Context, w io.Writer, format string, c *syllabus.Course, base string, work Work) error {
 	if err := CheckBase(base); err != nil {
 		return err
 	}
 	switch format {
 	case "hurl":
-		return Hurl(w, c.Lessons, base)
+		return Hurl(w, c.Lessons, base, work)
 	case "ipynb":
-		return Notebook(w, c.Lessons, base)
+		return Notebook(w, c.Lessons, base, work)
 	case "html":
-		return HTML(ctx, w, c.Title, c.Lessons, base)
+		return HTML(ctx, w, c.Title, c.Lessons, base, work)
 	}
 	return fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats, ", "))
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"wirebook/server/expect"
+	"wirebook/server/internal/testkit"
 	"wirebook/server/lesson"
 	"wirebook/server/syllabus"
 	"wirebook/web"
@@ -55,7 +55,7 @@ func hostileCourse(t *testing.T) *syllabus.Course {
 func write(t *testing.T, format string, c *syllabus.Course) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Write(context.Background(), &b, format, c, DefaultBase); err != nil {
+	if err := Write(context.Background(), &b, format, c, DefaultBase, nil); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -189,20 +189,6 @@ func TestHurlBody(t *testing.T) {
 	}
 }
 
-// nbPython is a python3 that can import nbformat: the one on PATH, else
-// Debian's own, where apt-get puts python3-nbformat even when another
-// python3 comes first on PATH.
-func nbPython(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"python3", "/usr/bin/python3"} {
-		if exec.Command(p, "-c", "import nbformat").Run() == nil {
-			return p
-		}
-	}
-	t.Fatal("no python3 can import nbformat, and this test validates the notebook with it (Debian: apt-get install python3-nbformat)")
-	return ""
-}
-
 func TestNotebookIsValidNBFormat(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]*syllabus.Course{"course": course(t), "hostile": hostileCourse(t)} {
@@ -253,11 +239,7 @@ func TestNotebookIsValidNBFormat(t *testing.T) {
 			if err := os.WriteFile(file, nb, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, err := exec.Command(nbPython(t), "-c",
-				"import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", file).CombinedOutput()
-			if err != nil {
-				t.Fatalf("nbformat.validate: %v\n%s", err, out)
-			}
+			testkit.ValidNotebook(t, file)
 		})
 	}
 }
@@ -394,7 +376,7 @@ func TestWriteRefuses(t *testing.T) {
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Write(context.Background(), &b, row.format, c, row.base); err == nil {
+			if err := Write(context.Background(), &b, row.format, c, row.base, nil); err == nil {
 				t.Errorf("Write(%q, base %q) = nil, want an error", row.format, row.base)
 			}
 		})

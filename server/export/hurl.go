@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"wirebook/server/lesson"
 	"wirebook/server/syllabus"
 	"wirebook/wasm/target"
 )
@@ -18,17 +17,28 @@ import (
 // "HTTP *" when it has none. An exercise sends its solution, checked by the
 // exercise's expectations. A WebSocket cell is left out, with a comment
 // saying so: Hurl speaks HTTP only.
-func Hurl(w io.Writer, lessons []*syllabus.Lesson, base string) error {
+//
+// With a student's work, a cell they edited sends their request, checked
+// by the lesson's expectations; an edit that does not parse as a request
+// is left out, kept as a comment with the reason. Outputs are not part of
+// Hurl, which records requests and what to check, and the header says so.
+func Hurl(w io.Writer, lessons []*syllabus.Lesson, base string, work Work) error {
 	if len(lessons) == 0 {
 		return errNoLessons
 	}
 	out := &errWrite{w: w}
-	out.print("# Exported by wirebook from the lessons alone; run it with\n",
-		"#   hurl --test FILE\n", "# against a wirebook at ", base, ".\n")
+	if hasWork(lessons, work) {
+		out.print("# Exported by wirebook from the lessons and a student's saved work:\n",
+			"# the requests as the student edited them, with the lessons' checks.\n",
+			"# Their outputs are not here: a Hurl file holds requests and checks only.\n")
+	} else {
+		out.print("# Exported by wirebook from the lessons alone.\n")
+	}
+	out.print("# Run it with\n#   hurl --test FILE\n# against a wirebook at ", base, ".\n")
 	for _, l := range lessons {
 		out.print("\n# ", l.Source, ": ", l.Title, "\n")
-		for _, c := range l.Cells {
-			if err := hurlEntry(out, c, base); err != nil {
+		for _, cw := range worked(l, work[l.Slug]) {
+			if err := hurlEntry(out, cw, base); err != nil {
 				return err
 			}
 		}
@@ -36,25 +46,38 @@ func Hurl(w io.Writer, lessons []*syllabus.Lesson, base string) error {
 	return out.err
 }
 
-func hurlEntry(out *errWrite, c *lesson.Cell, base string) error {
-	req, _, err := sent(c)
+func hurlEntry(out *errWrite, cw cellWork, base string) error {
+	c := cw.Cell
+	where := "cell " + strconv.Itoa(c.N) + ", line " + strconv.Itoa(c.Line)
+	req, note, err := cw.Req, ", as the student edited it", error(nil)
+	if !cw.Edited {
+		req, _, err = sent(c)
+		note = ""
+		if c.Exercise {
+			note = ", an exercise: its solution"
+		}
+	}
 	if err != nil {
 		return err
 	}
-	where := "cell " + strconv.Itoa(c.N) + ", line " + strconv.Itoa(c.Line)
+	if cw.ParseErr != nil {
+		hurlLeftOut(out, where, "it does not parse as a request ("+cw.ParseErr.Error()+")", cw.Text)
+		return out.err
+	}
 	if isWebSocket(req.Target) {
 		out.print("\n# ", where, ": ", req.Method, " ", req.Target,
 			" is left out: a WebSocket cell, which Hurl cannot send\n")
 		return nil
 	}
 	u, err := target.URL(req, base)
+	if err != nil && cw.Edited {
+		hurlLeftOut(out, where, "its target cannot be placed on "+base+" ("+err.Error()+")", cw.Text)
+		return out.err
+	}
 	if err != nil {
 		return err
 	}
-	if c.Exercise {
-		where += ", an exercise: its solution"
-	}
-	out.print("\n# ", where, "\n", req.Method, " ", hurlValue(u), "\n")
+	out.print("\n# ", where, note, "\n", req.Method, " ", hurlValue(u), "\n")
 	for _, h := range req.Headers {
 		out.print(h.Name, ": ", hurlValue(h.Value), "\n")
 	}
@@ -67,6 +90,16 @@ func hurlEntry(out *errWrite, c *lesson.Cell, base string) error {
 	}
 	out.print(strings.TrimRight(c.ExpectText, "\n"), "\n")
 	return out.err
+}
+
+// hurlLeftOut writes a student's request that cannot be an entry as a
+// comment block: it is their work, kept as written, and the reason says
+// what to fix.
+func hurlLeftOut(out *errWrite, where, why, text string) {
+	out.print("\n# ", where, ": the student's request is left out: ", why, "\n")
+	for l := range strings.SplitSeq(strings.TrimRight(text, "\n"), "\n") {
+		out.print(strings.TrimRight("#   "+strings.TrimRight(l, "\r"), " "), "\n")
+	}
 }
 
 // hurlBody is a request body as Hurl sends it byte for byte: a one-line

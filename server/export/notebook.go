@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"wirebook/server/lesson"
 	"wirebook/server/syllabus"
 	"wirebook/wasm/codegen"
 	"wirebook/wasm/target"
@@ -59,7 +58,12 @@ type nbCell struct {
 // the student's starting request, not its solution, and a starting
 // request that does not parse yet is left as a comment. A WebSocket cell
 // becomes a Markdown note: requests cannot open one.
-func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string) error {
+//
+// With a student's work, a cell they edited is their request, and a cell
+// that ran carries its In [n] and its saved output as Jupyter would have
+// shown it (see nbOutputs); an edit that does not parse is kept as a
+// comment saying why.
+func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string, work Work) error {
 	if len(lessons) == 0 {
 		return errNoLessons
 	}
@@ -73,13 +77,15 @@ func Notebook(w io.Writer, lessons []*syllabus.Lesson, base string) error {
 	}
 	for li, l := range lessons {
 		prefix := "l" + strconv.Itoa(li+1) + "-"
+		cells, next := worked(l, work[l.Slug]), 0
 		for bi, b := range l.Blocks {
 			id := prefix + "b" + strconv.Itoa(bi+1)
 			if b.Cell == nil {
 				nb.Cells = append(nb.Cells, markdownCell(id, proseLinks(b.Prose, base, nil)))
 				continue
 			}
-			c, err := codeCell(id, b.Cell, base)
+			c, err := codeCell(id, cells[next], base)
+			next++
 			if err != nil {
 				return err
 			}
@@ -110,10 +116,12 @@ func noBlankLines(html string) string {
 	return strings.Join(ls, "\n")
 }
 
-func codeCell(id string, c *lesson.Cell, base string) (nbCell, error) {
-	if isWebSocket(c.Request.Target) {
+func codeCell(id string, cw cellWork, base string) (nbCell, error) {
+	c, req := cw.Cell, cw.Req
+	if cw.ParseErr == nil && isWebSocket(req.Target) {
 		return markdownCell(id, "<p>Cell "+strconv.Itoa(c.N)+" opens a WebSocket (<code>"+
-			htmlEscape(c.Request.Method+" "+c.Request.Target)+"</code>), which Python requests cannot: run it in the lesson page.</p>"), nil
+			htmlEscape(req.Method+" "+req.Target)+"</code>), which Python requests cannot: run it in the lesson page.</p>"+
+			socketNote(cw.outputs())), nil
 	}
 	var b strings.Builder
 	if c.Exercise {
@@ -125,23 +133,44 @@ func codeCell(id string, c *lesson.Cell, base string) (nbCell, error) {
 			b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
 		}
 	}
+	var body codegen.Body
+	runnable := false // the source is code, not a request kept as comments
 	switch {
-	case c.Exercise && c.Request.Method == "":
+	case cw.ParseErr != nil:
+		commented(&b, "Your request is kept as you wrote it; it does not parse as a request ("+cw.ParseErr.Error()+"):", cw.Text)
+	case c.Exercise && req.Method == "":
 		// The lesson's request does not parse yet: the student writes it.
-		b.WriteString("# The lesson starts you from:\n")
-		for l := range strings.SplitSeq(c.Text, "\n") {
-			b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
-		}
+		commented(&b, "The lesson starts you from:", cw.Text)
 	default:
-		url, err := target.URL(c.Request, base)
+		url, err := target.URL(req, base)
+		if err != nil && cw.Edited {
+			commented(&b, "Your request is kept as you wrote it; its target cannot be placed on "+base+" ("+err.Error()+"):", cw.Text)
+			break
+		}
 		if err != nil {
 			return nbCell{}, err
 		}
-		b.WriteString(codegen.Python(c.Request, base, codegen.BodyFor(c.Stream, url, "")))
+		body = codegen.BodyFor(c.Stream, url, shownKind(cw.outputs()))
+		b.WriteString(codegen.Python(req, base, body))
+		runnable = true
 	}
-	outputs := []any{}
+	source := strings.TrimRight(b.String(), "\n")
+	count, outputs := json.RawMessage("null"), []any{}
+	if runnable && cw.count() > 0 {
+		count = json.RawMessage(strconv.Itoa(cw.count()))
+		outputs = nbOutputs(cw.outputs(), req.Method, body, source)
+	}
 	return nbCell{CellType: "code", ID: id, Metadata: map[string]any{},
-		Source: lines(strings.TrimRight(b.String(), "\n")), ExecutionCount: json.RawMessage("null"), Outputs: &outputs}, nil
+		Source: lines(source), ExecutionCount: count, Outputs: &outputs}, nil
+}
+
+// commented writes a request that cannot be code as comments under a
+// line saying why, so the cell still runs (and does nothing).
+func commented(b *strings.Builder, why, text string) {
+	b.WriteString("# " + why + "\n")
+	for l := range strings.SplitSeq(text, "\n") {
+		b.WriteString(strings.TrimRight("# "+strings.TrimRight(l, "\r"), " ") + "\n")
+	}
 }
 
 // lines splits text as nbformat stores a source: each line with its

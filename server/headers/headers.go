@@ -37,8 +37,9 @@ import "net/http"
 //     are passive content and cannot run code, so they are allowed from
 //     http and https; images may also be blob: (how the client shows an
 //     image body) and data:.
-//   - form-action 'none': the page has no forms, and a form in a frame is
-//     inert anyway (its sandbox lacks allow-forms).
+//   - form-action 'self': the lesson's Download form posts to this
+//     server's /export; a form in an output frame is inert anyway (its
+//     sandbox lacks allow-forms), and none may post elsewhere.
 //   - frame-ancestors 'none': no other site may frame the lesson and
 //     click its buttons for the student (X-Frame-Options says the same to
 //     older browsers).
@@ -55,7 +56,7 @@ const ContentSecurityPolicy = "default-src 'none'; " +
 	"style-src 'self' 'unsafe-inline' http: https:; " +
 	"font-src 'self' data: http: https:; " +
 	"media-src 'self' blob: data: http: https:; " +
-	"form-action 'none'; " +
+	"form-action 'self'; " +
 	"frame-ancestors 'none'"
 
 // Secure sets, before next writes anything:

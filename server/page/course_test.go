@@ -78,8 +78,33 @@ func TestIndexListsEveryLesson(t *testing.T) {
 	if doc.Find("h1").Text() != "A small course" || !strings.Contains(doc.Find(".course-intro").Text(), "What it is.") {
 		t.Error("the index lacks index.md's title and text")
 	}
-	if doc.Find("script").Length() != 0 {
-		t.Error("the index loads a script; it runs no client")
+	// The index runs the client, as a lesson page does, so that it can
+	// show each lesson's progress from the student's saved work.
+	var srcs []string
+	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		src, _ := s.Attr("src")
+		srcs = append(srcs, src)
+	})
+	if want := []string{hashedURL("wasm_exec.js"), hashedURL("boot.js")}; strings.Join(srcs, " ") != strings.Join(want, " ") {
+		t.Errorf("the index's scripts = %q, want exactly the client's %q", srcs, want)
+	}
+	if wasm, _ := doc.Find(`script[src="` + hashedURL("boot.js") + `"]`).Attr("data-wasm"); wasm != hashedURL("app.wasm") {
+		t.Errorf("boot.js data-wasm = %q, want %q", wasm, hashedURL("app.wasm"))
+	}
+	if href, _ := doc.Find(`link[rel="preload"][as="fetch"]`).Attr("href"); href != hashedURL("app.wasm") {
+		t.Errorf("preload href = %q, want the client", href)
+	}
+}
+
+func TestIndexWithoutTheClientLoadsNoScript(t *testing.T) {
+	t.Parallel()
+	h, err := New(threeLessons(t, "Files", "Echo", "App"), staticFS(false), WithLogger(quietLog()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := parse(t, get(t, h.Index(), "/"))
+	if n := doc.Find("script, link[rel=preload]").Length(); n != 0 {
+		t.Errorf("%d scripts or preloads on the index without a client built, want none", n)
 	}
 }
 
@@ -189,6 +214,41 @@ func TestReplaceWhileServing(t *testing.T) {
 		}
 		if resp := get(t, h.Lessons(), "/lessons/echo"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET /lessons/echo = %d", resp.StatusCode)
+		}
+	}
+}
+
+// The lesson's Download form works without the client: a plain POST form
+// to the lesson's export route, its three format buttons never disabled,
+// its state field empty for the client to fill.
+func TestLessonDownloadFormPostsToItsExport(t *testing.T) {
+	t.Parallel()
+	h := newCourseHandler(t, threeLessons(t, "Files", "Echo", "App"))
+	doc := parse(t, get(t, h.Lessons(), "/lessons/echo"))
+	form := doc.Find(".page-actions form[data-export-form]")
+	if form.Length() != 1 {
+		t.Fatalf("%d [data-export-form] in the header's page actions, want 1", form.Length())
+	}
+	for attr, want := range map[string]string{"method": "post", "action": "/export/echo", "enctype": "multipart/form-data"} {
+		if got, _ := form.Attr(attr); got != want {
+			t.Errorf("form %s = %q, want %q", attr, got, want)
+		}
+	}
+	state := form.Find(`input[type="hidden"][name="state"]`)
+	if v, ok := state.Attr("value"); state.Length() != 1 || !ok || v != "" {
+		t.Errorf("state input: %d, value %q; want one, empty", state.Length(), v)
+	}
+	for _, f := range []string{"html", "ipynb", "hurl"} {
+		b := form.Find(`button[type="submit"][name="format"][data-export="` + f + `"]`)
+		if b.Length() != 1 {
+			t.Errorf("%d buttons [data-export=%q], want 1", b.Length(), f)
+			continue
+		}
+		if v, _ := b.Attr("value"); v != f {
+			t.Errorf("[data-export=%q] sends format %q", f, v)
+		}
+		if _, off := b.Attr("disabled"); off {
+			t.Errorf("[data-export=%q] is disabled; it must work without the client", f)
 		}
 	}
 }

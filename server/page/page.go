@@ -201,7 +201,12 @@ func (h *Handler) Replace(course *syllabus.Course) error {
 	}
 	st := &rendered{course: course, lessons: make(map[string]*assets.File, len(course.Lessons)), versions: map[string]string{}}
 	var err error
-	if st.index, err = h.render(templates.CourseIndex(h.indexView(course)), nil); err != nil {
+	iv := h.indexView(course)
+	var indexScripts []string
+	if iv.ClientBuilt {
+		indexScripts = []string{iv.Assets.WasmExec, iv.Assets.Boot}
+	}
+	if st.index, err = h.render(templates.CourseIndex(iv), indexScripts); err != nil {
 		return fmt.Errorf("page: the index: %w", err)
 	}
 	for i, l := range course.Lessons {
@@ -252,8 +257,15 @@ func (h *Handler) render(c templ.Component, scripts []string) (*assets.File, err
 
 // indexView is what the course's index shows.
 func (h *Handler) indexView(course *syllabus.Course) templates.CourseView {
-	v := templates.CourseView{Title: course.Title, Intro: course.Intro, Notes: course.Notes}
-	v.Assets.CSS = h.cfg.assetURL(cssFile)
+	v := templates.CourseView{Title: course.Title, Intro: course.Intro, Notes: course.Notes, ClientBuilt: h.clientBuilt}
+	// The index runs the client too, which shows each lesson's progress
+	// from the student's saved work.
+	v.Assets = templates.LessonAssets{
+		CSS:      h.cfg.assetURL(cssFile),
+		WasmExec: h.cfg.assetURL(wasmExecFile),
+		Boot:     h.cfg.assetURL(bootFile),
+		Wasm:     h.cfg.assetURL(wasmFile),
+	}
 	if h.has(iconFile) {
 		v.Assets.Icon = h.cfg.assetURL(iconFile)
 	}
@@ -282,6 +294,8 @@ func (h *Handler) lessonView(course *syllabus.Course, i int) templates.LessonVie
 	if h.cfg.liveURL != "" {
 		v.LiveURL = h.cfg.liveURL + url.QueryEscape(course.Lessons[i].Slug)
 	}
+	// The lesson's Download form posts here (routes.go: /export/{slug}).
+	v.ExportURL = "/export/" + url.PathEscape(course.Lessons[i].Slug)
 	v.Nav = templates.LessonNav{Index: "/", Course: course.Title, N: i + 1, Of: len(course.Lessons)}
 	if i > 0 {
 		p := course.Lessons[i-1]

@@ -9,6 +9,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"os/exec"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -93,4 +94,25 @@ func Decode(t testing.TB, encoding string, body []byte) []byte {
 		t.Fatalf("%s body: %v", encoding, err)
 	}
 	return b
+}
+
+// ValidNotebook fails the test unless the notebook file passes
+// nbformat.validate, the check Jupyter runs on open. It uses a python3
+// that can import nbformat: the one on PATH, else Debian's own, where
+// apt-get puts python3-nbformat even when another python3 comes first on
+// PATH. A missing nbformat fails the test: it never skips.
+func ValidNotebook(t testing.TB, file string) {
+	t.Helper()
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(p, "-c", "import nbformat").Run() != nil {
+			continue
+		}
+		out, err := exec.Command(p, "-c",
+			"import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", file).CombinedOutput()
+		if err != nil {
+			t.Fatalf("nbformat.validate %s: %v\n%s", file, err, out)
+		}
+		return
+	}
+	t.Fatal("no python3 can import nbformat, and this test validates the notebook with it (Debian: apt-get install python3-nbformat)")
 }

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"wirebook/server/export"
+)
+
+// The HTML export of a student's work reads in Chromium from a file, with
+// JavaScript off: a status, a body, an image decoded from its data: URI,
+// and a response's HTML in a sandboxed frame. Its policy (default-src
+// 'none') lets it load nothing from the server it came from.
+func TestExportedHTMLReadsOfflineWithScriptsOff(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	state, _ := appWork(t)
+	img := image.NewNRGBA(image.Rect(0, 0, 3, 2))
+	img.Set(1, 1, color.NRGBA{B: 255, A: 255})
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	state.Cells[1].Outputs = []export.SavedOutput{{Via: "wire", Status: 200, Reason: "OK",
+		Headers: [][2]string{{"Content-Type", "image/png"}}, Body: pic.Bytes(), Size: int64(pic.Len())}}
+	state.Cells[2].Outputs = []export.SavedOutput{{Via: "wire", Status: 200, Reason: "OK",
+		Headers: [][2]string{{"Content-Type", "text/html"}}, Body: []byte("<h1>Bonjour</h1><script>parent.document.title='ran'</script>")}}
+	resp, page := postExport(t, in.urls["main"]+"/export/app", "html", state)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /export/app: %d\n%s", resp.StatusCode, page)
+	}
+	file := filepath.Join(t.TempDir(), "app.html")
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := browser(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate("file://"+file),
+		chromedp.WaitVisible(`[data-cell] [data-output] [data-status]`),
+	); err != nil {
+		t.Fatalf("the export did not show an output: %v", err)
+	}
+	type reading struct {
+		Status, Body, Sandbox, Title string
+		ImgWidth, Frames             int
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[reading](`(() => {
+	  const first = document.querySelector('[data-cell]');
+	  const frame = document.querySelector('[data-body] iframe');
+	  return {
+	    status: first.querySelector('[data-status]').textContent,
+	    body: first.querySelector('[data-body]').textContent,
+	    imgWidth: (document.querySelector('[data-body] img') || {}).naturalWidth || 0,
+	    frames: document.querySelectorAll('[data-body] iframe').length,
+	    sandbox: frame ? frame.getAttribute('sandbox') : 'none',
+	    title: document.title,
+	  };
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "200 OK" || !strings.Contains(got.Body, "saved") {
+		t.Errorf("the first cell reads %q / %q, want 200 OK and its saved body", got.Status, got.Body)
+	}
+	if got.ImgWidth != 3 {
+		t.Errorf("the image's naturalWidth is %d, want 3: its data: URI did not decode", got.ImgWidth)
+	}
+	if got.Frames != 1 || got.Sandbox != "" {
+		t.Errorf("%d frames, sandbox %q; want one, with an empty sandbox", got.Frames, got.Sandbox)
+	}
+	if got.Title == "ran" {
+		t.Error("the response's script ran")
+	}
+	saveScreenshot(t, ctx, "export-offline.png")
+}
+
+// The lesson page's Download works with no saved state, and with no client
+// at all: clicking [data-export="hurl"] downloads the lesson as Hurl,
+// named after it. It waits on Chromium's download events, not on the
+// folder.
+func TestDownloadHurlFromTheLessonPage(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	ctx := browser(t)
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	names := make(chan string, 1)
+	done := make(chan string, 1)
+	if err := chromedp.ListenBrowser(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *cdpbrowser.EventDownloadWillBegin:
+			names <- e.SuggestedFilename
+		case *cdpbrowser.EventDownloadProgress:
+			if e.State == cdpbrowser.DownloadProgressStateCompleted || e.State == cdpbrowser.DownloadProgressStateCanceled {
+				done <- e.GUID + " " + string(e.State)
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(in.urls["main"]+"/lessons/files"),
+		chromedp.Click(`.page-actions details.download > summary`),
+		chromedp.WaitVisible(`[data-export="hurl"]`),
+		chromedp.Click(`[data-export="hurl"]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	var name, result string
+	for name == "" || result == "" {
+		select {
+		case name = <-names:
+		case result = <-done:
+		case <-ctx.Done():
+			t.Fatalf("no download finished: %v", ctx.Err())
+		case <-time.After(time.Minute): // a bound, not a wait: the events end it
+			t.Fatal("no download finished within a minute; the server's CSP form-action must allow 'self'")
+		}
+	}
+	guid, state, _ := strings.Cut(result, " ")
+	if state != string(cdpbrowser.DownloadProgressStateCompleted) {
+		t.Fatalf("the download ended %s", state)
+	}
+	if name != "files.hurl" {
+		t.Errorf("the download is named %q, want files.hurl", name)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, guid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := embeddedCourse(t).Find("files")
+	for _, want := range []string{"# Exported by wirebook from the lessons alone.\n", "\nGET " + in.urls["main"] + "/files/\n"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("the downloaded file lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(string(got), "\n# cell "); n != len(l.Cells) {
+		t.Errorf("%d cells in the download, want the lesson's %d", n, len(l.Cells))
+	}
+}
