@@ -130,7 +130,8 @@ type socketView struct {
 func (v *socketView) handle(ws js.Value, e socketEvent) (state string, ended bool) {
 	switch e.ev.Get("type").String() {
 	case "open":
-		v.tape.HasHead = true
+		// The handshake's answer, as the output's status line says it.
+		v.tape.HasHead, v.tape.Head.Status, v.tape.Head.StatusText = true, 101, "Switching Protocols"
 		v.tape.Protocol, v.tape.Extensions = ws.Get("protocol").String(), ws.Get("extensions").String()
 		v.out = build(v.s.Open(v.tape.Protocol, v.tape.Extensions, v.dropped))
 		dom.Replace(v.into, v.out)
