@@ -115,6 +115,20 @@ func TestWorkComesBackAfterAReload(t *testing.T) {
 	if !edited {
 		t.Error("the edited request did not come back")
 	}
+
+	// The course index reads each lesson's progress from the same storage.
+	if err := chromedp.Do(ctx, chromedp.Navigate(in.urls["main"]+"/"), chromedp.WaitVisible(`html[data-ready="true"]`)); err != nil {
+		t.Fatal(err)
+	}
+	progress, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-lesson="app"] [data-lesson-progress]').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = JSON.parse(localStorage.getItem('wirebook:/lessons/app'));
+	  return s.passed + ' of ' + s.total + ' checks pass'; })()`))
+	if err != nil || progress != want || strings.HasPrefix(progress, "0 of") {
+		t.Errorf("the index says %q of the app lesson, want %q (%v)", progress, want, err)
+	}
 }
 
 // downloader collects the files a tab downloads, named by Chromium's GUIDs
