@@ -84,17 +84,17 @@ func TestBusyConnectionIsNotIdle(t *testing.T) {
 	done := make(chan struct{})
 	addr := upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		select { // answers after three idle timeouts
-		case <-time.After(750 * time.Millisecond):
+		case <-time.After(3 * time.Second):
 		case <-done:
 		}
 		io.WriteString(w, "slow")
 	}, done)
-	// The margins are wide (a send every 50 ms against a 250 ms timeout) so
-	// a loaded machine's scheduling cannot pass for idleness.
-	rl := New(WithAllowedHosts(addr), WithIdleTimeout(250*time.Millisecond))
+	// The margins are wide (sends back to back against a 1 s timeout) so a
+	// loaded machine's scheduling cannot pass for idleness: at a load of 17
+	// on two cores a 250 ms timeout once ran out between two sends.
+	rl := New(WithAllowedHosts(addr), WithIdleTimeout(time.Second))
 	c := connect(t, serveRelay(t, rl))
 	for range 3 {
-		time.Sleep(50 * time.Millisecond)
 		c.sendGet(7, "http://"+addr+"/cancelled") // a send resets the idle timer, an error or not
 		c.send(wireproto.Frame{Type: wireproto.FrameCancel, ID: 7})
 		for f := c.next(); f.Type != wireproto.FrameEnd && f.Type != wireproto.FrameError; f = c.next() {
