@@ -90,10 +90,10 @@ func TestExportedHTMLReadsOfflineWithScriptsOff(t *testing.T) {
 	saveScreenshot(t, ctx, "export-offline.png")
 }
 
-// The lesson page's Download works with no saved state, and with no client
-// at all: clicking [data-export="hurl"] downloads the lesson as Hurl,
-// named after it. It waits on Chromium's download events, not on the
-// folder.
+// The lesson page's Download works before anything was run: clicking
+// [data-export="hurl"] downloads the lesson as Hurl, named after it (the
+// form posts without the client too; TestLessonDownloadFormPostsToItsExport
+// reads it). It waits on Chromium's download events, not on the folder.
 func TestDownloadHurlFromTheLessonPage(t *testing.T) {
 	t.Parallel()
 	in := start(t)
@@ -149,7 +149,7 @@ func TestDownloadHurlFromTheLessonPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, _ := embeddedCourse(t).Find("files")
-	for _, want := range []string{"# Exported by wirebook from the lessons alone.\n", "\nGET " + in.urls["main"] + "/files/\n"} {
+	for _, want := range []string{"# Exported by wirebook from the lessons", "\nGET " + in.urls["main"] + "/files/\n"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("the downloaded file lacks %q:\n%s", want, got)
 		}
