@@ -370,6 +370,7 @@ func view(l *lesson.Lesson, c config) templates.LessonView {
 			Text:      cell.Text,
 			Stream:    cell.Stream,
 			Transport: cell.Transport,
+			Client:    cell.Client,
 			Expect:    cell.ExpectText,
 			Checks:    cell.Expect.Len(),
 			Exercise:  cell.Exercise,
