@@ -99,8 +99,8 @@ func (w *wireRequest) sentFrame(id uint32, max int) *wireproto.Frame {
 // cannot is an error whose message the student sees as it is.
 func cannot(why string) error { return errors.New("cannot send this request: " + why) }
 
-// buildRequest writes the request c describes for t, with the defaults of
-// the client option clientName. It refuses, with the reason, whatever could
+// buildRequest writes the request c describes for rawURL (which passed
+// the policy as t), with the defaults of the client option clientName. It refuses, with the reason, whatever could
 // make a server read the bytes as something else than the cell shows
 // (request smuggling): a CR, LF or NUL in the method, target, a name or a
 // value, and framing a server could read two ways. The request parser
@@ -111,7 +111,7 @@ func cannot(why string) error { return errors.New("cannot send this request: " +
 // the relay frames the body as one chunk and the last chunk ("N\r\nbody\r\n
 // 0\r\n\r\n"): a body the cell framed itself could end early and carry a
 // second request.
-func buildRequest(c wireproto.Request, clientName string, t target) (*wireRequest, error) {
+func buildRequest(c wireproto.Request, clientName, rawURL string, t target) (*wireRequest, error) {
 	cl, ok := clients[clientName]
 	if !ok {
 		return nil, cannot("unknown client " + strconv.Quote(clientName) + ": write client=requests, curl, browser or bare")
@@ -119,7 +119,7 @@ func buildRequest(c wireproto.Request, clientName string, t target) (*wireReques
 	if !isToken(c.Method) {
 		return nil, cannot("invalid method " + strconv.Quote(c.Method))
 	}
-	rt, err := requestTarget(c.Target, t)
+	rt, err := requestTarget(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -174,33 +174,25 @@ func buildRequest(c wireproto.Request, clientName string, t target) (*wireReques
 }
 
 // requestTarget is what goes between the method and the version: the
-// cell's path as written, or, for a cell that wrote an absolute URL, that
-// URL's path and query (the origin form, RFC 9112 §3.2.1, which an origin
-// server expects).
-func requestTarget(cellTarget string, t target) (string, error) {
-	rt := cellTarget
-	if _, rest, ok := strings.Cut(rt, "://"); ok && !strings.HasPrefix(rt, "/") {
-		// As written, escapes and all: url.URL would re-escape the path.
-		rt = "/"
-		if i := strings.IndexAny(rest, "/?"); i >= 0 {
-			rt = strings.TrimPrefix(rest[i:], "/")
-			rt = "/" + rt
-		}
-	} else if !strings.HasPrefix(rt, "/") {
-		rt = t.u.EscapedPath()
-		if rt == "" {
-			rt = "/"
-		}
-		if t.u.RawQuery != "" || t.u.ForceQuery {
-			rt += "?" + t.u.RawQuery
-		}
+// path and query of the URL the page resolved the cell's target to, as
+// written (the origin form, RFC 9112 §3.2.1). It is taken from the URL, not
+// the cell, because the page maps a path on wirebook to a course port
+// ("/echo/x" is "/x" on the echo port) and `wirebook check` does the same;
+// url.URL is not used, as it would re-escape the path. A fragment is never
+// sent.
+func requestTarget(rawURL string) (string, error) {
+	_, rest, _ := strings.Cut(rawURL, "://")
+	rt := "/"
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rt = rest[i:]
+	}
+	rt, _, _ = strings.Cut(rt, "#")
+	if !strings.HasPrefix(rt, "/") {
+		rt = "/" + rt
 	}
 	for i := 0; i < len(rt); i++ {
-		switch c := rt[i]; {
-		case c <= ' ' || c == 0x7f:
+		if c := rt[i]; c <= ' ' || c == 0x7f {
 			return "", cannot("the target " + strconv.Quote(rt) + " has " + describeCtl(c) + ", which would end the request line early")
-		case c == '#':
-			return "", cannot("the target has a fragment (" + rt[i:] + "), which is never sent to a server")
 		}
 	}
 	return rt, nil

@@ -54,7 +54,7 @@ func (r *Relay) Send(ctx context.Context, f wireproto.Frame, emit func(*wireprot
 		fail(err.Error())
 		return
 	}
-	w, err := buildRequest(f.Request, f.Client, t)
+	w, err := buildRequest(f.Request, f.Client, f.URL, t)
 	if err != nil {
 		fail(err.Error())
 		return
