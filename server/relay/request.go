@@ -100,12 +100,12 @@ func (w *wireRequest) sentFrame(id uint32, max int) *wireproto.Frame {
 func cannot(why string) error { return errors.New("cannot send this request: " + why) }
 
 // buildRequest writes the request c describes for rawURL (which passed
-// the policy as t), with the defaults of the client option clientName. It refuses, with the reason, whatever could
-// make a server read the bytes as something else than the cell shows
-// (request smuggling): a CR, LF or NUL in the method, target, a name or a
-// value, and framing a server could read two ways. The request parser
-// refuses most of these already; a frame comes off a socket, so the relay
-// checks again.
+// the policy as t), with the defaults of the client option clientName. It
+// refuses, with the reason, whatever could make a server read the bytes as
+// something else than the cell shows (request smuggling): a CR, LF or NUL
+// in the method, target, a name or a value, and framing a server could
+// read two ways. The request parser refuses most of these already; a frame
+// comes off a socket, so the relay checks again.
 //
 // A body goes as written. If the cell says "Transfer-Encoding: chunked",
 // the relay frames the body as one chunk and the last chunk ("N\r\nbody\r\n
