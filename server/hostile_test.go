@@ -1308,6 +1308,51 @@ func (s *siege) relayMessages(t *testing.T) {
 		}
 		s.count("path traversal", 4)
 	})
+	t.Run("requests the relay must not write", func(t *testing.T) {
+		t.Parallel()
+		rc := s.dialRelay(t)
+		type hd = wireproto.Header
+		smuggle := "GET /secure HTTP/1.1\r\nHost: x\r\n\r\n"
+		// The request line's target comes from the URL the page resolved,
+		// so that is where a smuggled line would have to ride.
+		targets := []string{"/hello HTTP/1.1\r\nHost: x\r\n\r\n" + smuggle, "/hello HTTP/1.1", "/hello\x00"}
+		for i, target := range targets {
+			id := uint32(100 + i)
+			rc.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: main + target, Request: wireproto.Request{Method: "GET", Target: target}})
+			fs, err := rc.c.Collect(rc.ctx, id)
+			if err != nil {
+				t.Fatalf("target %d: %v", i, err)
+			}
+			if len(fs) != 1 || fs[0].Type != wireproto.FrameError || !strings.HasPrefix(fs[0].Message, "cannot send this request: ") && !strings.HasPrefix(fs[0].Message, "refused: ") {
+				t.Errorf("target %q got %d frames, last %+v; want one error saying it was not sent", target, len(fs), fs[len(fs)-1])
+			}
+		}
+		requests := []wireproto.Request{
+			{Method: "GET /secure HTTP/1.1\r\n\r\nGET", Target: "/hello"},
+			{Method: "GET", Target: "/hello", Headers: []hd{{Name: "X", Value: "a\r\n\r\n" + smuggle}}},
+			{Method: "GET", Target: "/hello", Headers: []hd{{Name: "X\r\n\r\n" + smuggle, Value: "z"}}},
+			{Method: "GET", Target: "/hello", Headers: []hd{{Name: "X", Value: "a\x00b"}}},
+			{Method: "POST", Target: "/hello", Headers: []hd{{Name: "Content-Length", Value: "2"}}, Body: "hi" + smuggle},
+			{Method: "POST", Target: "/hello", Headers: []hd{{Name: "Content-Length", Value: "5"}, {Name: "Transfer-Encoding", Value: "chunked"}}, Body: "0\r\n\r\n" + smuggle},
+			{Method: "POST", Target: "/hello", Headers: []hd{{Name: "Transfer-Encoding", Value: "chunked, identity"}}, Body: smuggle},
+			{Method: "POST", Target: "/hello", Headers: []hd{{Name: "Content-Length", Value: "5"}, {Name: "Content-Length", Value: "6"}}, Body: "hello"},
+		}
+		for i, req := range requests {
+			id := uint32(i + 1)
+			rc.send(wireproto.Frame{Type: wireproto.FrameSend, ID: id, URL: main + "/hello", Request: req})
+			fs, err := rc.c.Collect(rc.ctx, id)
+			if err != nil {
+				t.Fatalf("request %d: %v", i, err)
+			}
+			if len(fs) != 1 || fs[0].Type != wireproto.FrameError || !strings.HasPrefix(fs[0].Message, "cannot send this request: ") {
+				t.Errorf("request %d (%q) got %d frames, last %+v; want one error saying it was not sent", i, req.String(), len(fs), fs[len(fs)-1])
+			}
+		}
+		if last, _ := rc.relay(99, main+"/hello"); last.Type != wireproto.FrameEnd {
+			t.Errorf("after the refusals, /hello ended with %s, want end", last.Type)
+		}
+		s.count("request smuggling", len(targets)+len(requests))
+	})
 	t.Run("an ID already in flight closes the connection", func(t *testing.T) {
 		t.Parallel()
 		rc := s.dialRelay(t)

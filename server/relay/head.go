@@ -1,148 +1,156 @@
 package relay
 
 import (
+	"bufio"
 	"bytes"
-	"maps"
-	"net"
-	"net/http"
-	"slices"
+	"errors"
+	"io"
 	"strconv"
-	"sync"
 
 	"wirebook/server/wireproto"
 )
 
-// capture is a net.Conn that keeps a copy of the first bytes it reads, so
-// the response head can be shown as it came: http.Header is a map, which
-// loses the order of the headers and the spelling of their names. The
-// Transport reads through a bufio.Reader, so the copy may run into the body;
-// stop ends it once the head is parsed.
-type capture struct {
-	net.Conn
-	mu    sync.Mutex
-	buf   []byte
-	limit int
-	done  bool
+// The response reader. It reads the head itself, rather than through
+// http.ReadResponse, to keep what net/http's map of headers loses: the
+// bytes as they came, the order of the lines and the spelling of names.
+
+// respHead is the response head read off a connection.
+type respHead struct {
+	proto   string // "HTTP/1.1"
+	status  int
+	reason  string
+	headers []wireproto.Header // of the final head, in order, repeats kept
+	raw     []byte             // every head as received, interim ones first
 }
 
-func (c *capture) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		c.mu.Lock()
-		if !c.done {
-			take := min(n, c.limit-len(c.buf))
-			c.buf = append(c.buf, p[:take]...)
-			c.done = len(c.buf) >= c.limit
-		}
-		c.mu.Unlock()
-	}
-	return n, err
-}
+var errHeadTooLarge = errors.New("the response head is too large")
 
-// stop ends the copy and returns what was read so far.
-func (c *capture) stop() []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.done = true
-	b := c.buf
-	c.buf = nil
-	return b
-}
-
-// captureSlot carries the capture of one relay from the request's context
-// to the dial, which happens on a goroutine of the Transport.
-type captureSlot struct {
-	mu sync.Mutex
-	c  *capture
-}
-
-func (s *captureSlot) set(c *capture) {
-	s.mu.Lock()
-	s.c = c
-	s.mu.Unlock()
-}
-
-func (s *captureSlot) bytes() []byte {
-	s.mu.Lock()
-	c := s.c
-	s.mu.Unlock()
-	if c == nil {
-		return nil
-	}
-	return c.stop()
-}
-
-type captureKey struct{}
-
-// headFrame builds the Head frame of resp: the headers as raw (the bytes the
-// connection read) has them, in order and with repeats, or, when raw does
-// not hold the head of this very response, from resp.Header sorted by name.
-func headFrame(id uint32, resp *http.Response, raw []byte) wireproto.Frame {
-	f := wireproto.Frame{Type: wireproto.FrameHead, ID: id, Proto: resp.Proto, Status: resp.StatusCode}
-	if _, reason, ok := bytes.Cut([]byte(resp.Status), []byte(" ")); ok {
-		f.Reason = string(reason)
-	}
-	if code, hs, ok := parseHead(raw); ok && code == resp.StatusCode {
-		f.Headers = hs
-	} else {
-		for _, name := range slices.Sorted(maps.Keys(resp.Header)) {
-			for _, v := range resp.Header[name] {
-				f.Headers = append(f.Headers, wireproto.Header{Name: name, Value: v})
-			}
-		}
-	}
-	if len(f.Headers) > wireproto.MaxFrameHeaders {
-		// net/http has read them all within MaxResponseHeaderBytes; a frame
-		// carries at most this many, and no real response comes near it.
-		f.Headers = f.Headers[:wireproto.MaxFrameHeaders]
-	}
-	return f
-}
-
-// parseHead reads the final response head from the start of b, skipping
-// interim 1xx heads (100 Continue, 103 Early Hints) as net/http does, and
-// returns its status code and header lines. It is lenient where net/http is
-// (bare LF line ends, obsolete line folding) since net/http has already
-// accepted this head; ok is false when b ends before the head does.
-func parseHead(b []byte) (code int, hs []wireproto.Header, ok bool) {
+// readHead reads response heads from br until a final one: interim 1xx
+// heads (100 Continue, 103 Early Hints) are kept in raw and skipped, as
+// RFC 9110 §15.2 has a client do; 101 Switching Protocols is final. At most
+// limit bytes are read in all, status lines and line ends included.
+//
+// It is strict where a lenient reader could be fooled (RFC 9112 §2.2, §5):
+// a status line must be HTTP/d.d and three digits, a field name a token
+// with no space before its colon, and no line may hold a NUL or a bare CR.
+// A bare LF ends a line as a CRLF does, and an obsolete folded line joins
+// the value before it with a space, as RFC 9112 allows a recipient to do.
+func readHead(br *bufio.Reader, limit int) (*respHead, error) {
+	h := &respHead{}
 	for {
-		line, rest, found := cutLine(b)
-		if !found {
-			return 0, nil, false
+		line, err := h.line(br, limit)
+		if err != nil {
+			return nil, err
 		}
-		b = rest
-		_, status, _ := bytes.Cut(line, []byte(" "))
-		status = bytes.TrimLeft(status, " ")
-		digits, _, _ := bytes.Cut(status, []byte(" "))
-		code, err := strconv.Atoi(string(digits))
-		if err != nil || len(digits) != 3 {
-			return 0, nil, false
+		if err := h.statusLine(line); err != nil {
+			return nil, err
 		}
-		hs = hs[:0]
+		h.headers = h.headers[:0]
 		for {
-			line, rest, found = cutLine(b)
-			if !found {
-				return 0, nil, false
+			line, err := h.line(br, limit)
+			if err != nil {
+				return nil, err
 			}
-			b = rest
 			if len(line) == 0 {
 				break
 			}
-			if (line[0] == ' ' || line[0] == '\t') && len(hs) > 0 {
-				hs[len(hs)-1].Value += " " + string(bytes.Trim(line, " \t"))
-				continue
+			if err := h.headerLine(line); err != nil {
+				return nil, err
 			}
-			name, value, _ := bytes.Cut(line, []byte(":"))
-			hs = append(hs, wireproto.Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))})
 		}
-		if code >= 200 || code == http.StatusSwitchingProtocols {
-			return code, hs, true
+		if h.status >= 200 || h.status == 101 {
+			return h, nil
 		}
 	}
 }
 
-// cutLine cuts b at its first LF and drops the CR before it, if any.
-func cutLine(b []byte) (line, rest []byte, found bool) {
-	line, rest, found = bytes.Cut(b, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), rest, found
+// line reads the next line into raw and returns it without its line end.
+func (h *respHead) line(br *bufio.Reader, limit int) ([]byte, error) {
+	start := len(h.raw)
+	for {
+		frag, err := br.ReadSlice('\n')
+		if len(h.raw)+len(frag) > limit {
+			return nil, errHeadTooLarge
+		}
+		h.raw = append(h.raw, frag...)
+		if err == nil {
+			break
+		}
+		if err != bufio.ErrBufferFull {
+			if err == io.EOF && len(h.raw) > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	line := h.raw[start : len(h.raw)-1]
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if i := bytes.IndexAny(line, "\x00\r"); i >= 0 {
+		return nil, errors.New("the response has " + describeCtl(line[i]) + " inside the line " + strconv.Quote(string(line)))
+	}
+	return line, nil
 }
+
+// statusLine reads "HTTP/1.1 200 OK"; the reason phrase may be empty or
+// missing (RFC 9112 §4).
+func (h *respHead) statusLine(line []byte) error {
+	bad := func() error {
+		return errors.New("malformed HTTP response " + strconv.Quote(string(line)))
+	}
+	proto, rest, ok := bytes.Cut(line, []byte(" "))
+	if !ok || len(proto) != 8 || string(proto[:5]) != "HTTP/" || !isDigit(proto[5]) || proto[6] != '.' || !isDigit(proto[7]) {
+		return bad()
+	}
+	code, reason, _ := bytes.Cut(rest, []byte(" "))
+	if len(code) != 3 || !isDigit(code[0]) || !isDigit(code[1]) || !isDigit(code[2]) || code[0] == '0' {
+		return bad()
+	}
+	h.proto = string(proto)
+	h.status = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
+	h.reason = string(reason)
+	return nil
+}
+
+func (h *respHead) headerLine(line []byte) error {
+	if line[0] == ' ' || line[0] == '\t' {
+		if len(h.headers) == 0 {
+			return errors.New("the response's first header line starts with whitespace: " + strconv.Quote(string(line)))
+		}
+		if v := trimOWS(line); len(v) > 0 {
+			h.headers[len(h.headers)-1].Value += " " + string(v)
+		}
+		return nil
+	}
+	name, value, ok := bytes.Cut(line, []byte(":"))
+	if !ok || !isToken(string(name)) {
+		return errors.New("the response has a malformed header line " + strconv.Quote(string(line)))
+	}
+	h.headers = append(h.headers, wireproto.Header{Name: string(name), Value: string(trimOWS(value))})
+	return nil
+}
+
+// frame is the Head frame of h: at most MaxFrameHeaders headers (no real
+// response comes near it), and every raw byte.
+func (h *respHead) frame(id uint32) wireproto.Frame {
+	hs := h.headers
+	if len(hs) > wireproto.MaxFrameHeaders {
+		hs = hs[:wireproto.MaxFrameHeaders]
+	}
+	return wireproto.Frame{Type: wireproto.FrameHead, ID: id, Proto: h.proto, Status: h.status,
+		Reason: h.reason, Headers: hs, Raw: h.raw}
+}
+
+// values returns the values of the headers called name, in order.
+func (h *respHead) values(name string) []string {
+	var vs []string
+	for _, hd := range h.headers {
+		if wireproto.EqualFold(hd.Name, name) {
+			vs = append(vs, hd.Value)
+		}
+	}
+	return vs
+}
+
+func trimOWS(b []byte) []byte { return bytes.Trim(b, " \t") }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -229,3 +229,33 @@ func freeAddr(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+// headOf returns the Head frame of fs, which must follow the Sent frame
+// that opens them.
+func headOf(t *testing.T, fs []wireproto.Frame) wireproto.Frame {
+	t.Helper()
+	if len(fs) < 2 || fs[0].Type != wireproto.FrameSent || fs[1].Type != wireproto.FrameHead {
+		t.Fatalf("frames %v do not open with sent, head", types(fs))
+	}
+	return fs[1]
+}
+
+// finalOf reads frames, skipping any before it, up to the one that ends
+// relay id, and returns it.
+func (c *client) finalOf(id uint32) wireproto.Frame {
+	c.t.Helper()
+	for {
+		if f := c.next(); f.ID == id && harness.Final(f) {
+			return f
+		}
+	}
+}
+
+// closeErr reads frames until the connection ends and returns why.
+func (c *client) closeErr() error {
+	for {
+		if _, err := c.read(); err != nil {
+			return err
+		}
+	}
+}

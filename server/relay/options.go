@@ -81,6 +81,13 @@ func WithMaxHeaderBytes(n int64) Option {
 	return func(r *Relay) { r.maxHeader = min(max(n, 1<<10), MaxMaxHeaderBytes) }
 }
 
+// WithMaxSentBytes caps the copy of a written request that the Sent frame
+// carries, clamped to [1 KiB, MaxMaxMessageBytes]; past it the frame says
+// Truncated. The request itself is always written whole.
+func WithMaxSentBytes(n int) Option {
+	return func(r *Relay) { r.maxSent = min(max(n, 1<<10), MaxMaxMessageBytes) }
+}
+
 // WithMaxPerConn caps the requests one connection (one page) may have in
 // flight, clamped to [1, MaxMaxPerConn]. One more is answered with an error
 // frame, not queued.

@@ -1,16 +1,18 @@
 // Package relay is the server side of wirebook's "wire" transport: the page
-// sends a cell's request over a WebSocket, the server makes it with net/http
-// the way the course's Python `requests` calls did, and streams back what
-// came over the wire: the status line and every header in the order
-// received, each piece of the body as it arrives, then totals and timings.
-// Redirects are not followed and bodies are not decompressed, so a student
-// sees a 301 with its Location and the gzip bytes a server sent.
+// sends a cell's request over a WebSocket, the server writes it on a
+// connection of its own exactly as the cell says (names in the cell's case
+// and order, plus only what HTTP/1.1 requires and the cell's client option
+// adds), and streams back what came over the wire: the request as written,
+// the response head as received, each piece of the body as it arrives with
+// its chunk-size line, then totals and timings. Redirects are not followed
+// and bodies are not decompressed, so a student sees a 301 with its
+// Location and the gzip bytes a server sent.
 //
 // The protocol is wireproto.Frame, one per binary message. The client sends
 // FrameSend (with an ID it picks) and FrameCancel; the server answers each
-// send with FrameHead, zero or more FrameChunk, a FrameCheck if the send
-// carried expectations, and FrameEnd, or with a FrameError at any point,
-// after which that ID is free again. Relay.Send makes one exchange and is
+// send with FrameSent, FrameHead, zero or more FrameChunk, a FrameCheck if
+// the send carried expectations, and FrameEnd, or with a FrameError at any
+// point, after which that ID is free again. Relay.Send makes one exchange and is
 // also what `wirebook check` calls, so there is one sender.
 //
 // Bad input is answered in one of two ways. A request the relay will not or
@@ -51,6 +53,7 @@ type Relay struct {
 	origins []string
 
 	maxMessage, maxBody, maxHeader int64
+	maxSent                        int
 	maxPerConn, maxTotal, maxConns int
 	timeout, writeTimeout          time.Duration
 	idleTimeout, pingInterval      time.Duration
@@ -59,7 +62,6 @@ type Relay struct {
 	conns *wslimit.Gate
 
 	slots  chan struct{} // one per request in flight, over all connections
-	client *http.Client
 	dialer net.Dialer
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
 	tls    *tls.Config // for https; nil means the system's roots
@@ -73,6 +75,7 @@ func New(opts ...Option) *Relay {
 		maxMessage:   DefaultMaxMessageBytes,
 		maxBody:      DefaultMaxBodyBytes,
 		maxHeader:    DefaultMaxHeaderBytes,
+		maxSent:      DefaultMaxSentBytes,
 		maxPerConn:   DefaultMaxPerConn,
 		maxTotal:     DefaultMaxTotal,
 		maxConns:     DefaultMaxConns,
@@ -99,23 +102,6 @@ func New(opts ...Option) *Relay {
 		ControlContext: func(ctx context.Context, network, address string, c syscall.RawConn) error {
 			return r.policy.Load().control(ctx, network, address, c)
 		},
-	}
-	r.client = &http.Client{
-		Transport: &http.Transport{
-			Proxy:          nil, // never HTTP_PROXY: the request goes where the cell says
-			DialContext:    r.dial,
-			DialTLSContext: r.dialTLS,
-			// One connection per request: the head capture needs the
-			// connection's first bytes to be this response's, and loopback
-			// connections are cheap.
-			DisableKeepAlives: true,
-			// The student sees the bytes and the Content-Encoding the server
-			// sent, not what Go made of them.
-			DisableCompression:     true,
-			ResponseHeaderTimeout:  r.timeout,
-			MaxResponseHeaderBytes: r.maxHeader,
-		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return r
 }

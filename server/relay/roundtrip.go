@@ -1,20 +1,16 @@
 package relay
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httptrace"
 	"net/netip"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -22,42 +18,82 @@ import (
 )
 
 // chunkSize is the most one body read, and so one chunk frame, carries. A
-// chunk frame adds at most 18 bytes, so it stays within the 32 KiB that
-// WebSocket libraries (nhooyr's among them) accept by default.
+// chunk frame adds at most 18 bytes and its size line, whose bytes the
+// body reader takes off the data, so it stays within the 32 KiB that
+// WebSocket libraries (nhooyr's among them) accept by default; only a last
+// chunk with long trailers can pass it.
 const chunkSize = 32<<10 - 32
 
 var readBufs = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
-// roundTrip makes the request and sends its head and body chunks as they
-// come, keeping a copy in ans if it is not nil. It returns the frame that
-// ends the relay (End or Error), or nil if the page can no longer be
-// written to.
-func (r *Relay) roundTrip(ctx context.Context, id uint32, creq wireproto.Request, t target, send func(*wireproto.Frame) error, ans *answer) *wireproto.Frame {
-	tm := &timing{start: time.Now()}
-	slot := &captureSlot{}
-	ctx = httptrace.WithClientTrace(context.WithValue(ctx, captureKey{}, slot), tm.trace())
-	req, err := newRequest(ctx, creq, t)
-	if err != nil {
-		return errorFrame(id, err.Error())
-	}
+// headBufs holds the readers of upstream connections. 4 KiB is also the
+// longest chunk-size line read whole (maxSizeLine).
+var headBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, maxSizeLine) }}
 
-	resp, err := r.client.Do(req)
+// aLongTimeAgo is a deadline in the past: set on a connection, it ends
+// every read and write on it at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// roundTrip writes w to t on a connection of its own and sends what comes
+// back: the Sent frame once the request is written, the Head frame, and a
+// Chunk frame for each piece of the body as it arrives, keeping a copy in
+// ans if it is not nil. It returns the frame that ends the relay (End or
+// Error), or nil if the page can no longer be written to.
+//
+// One connection per request, closed at the end: what the connection reads
+// first is this response's head, a request can never meet another's
+// leftovers, and loopback connections are cheap.
+func (r *Relay) roundTrip(ctx context.Context, id uint32, w *wireRequest, t target, send func(*wireproto.Frame) error, ans *answer) *wireproto.Frame {
+	tm := &timing{start: time.Now()}
+	conn, err := r.connect(ctx, t)
 	if err != nil {
 		return errorFrame(id, r.describe(ctx, err, t, nil))
 	}
-	defer resp.Body.Close()
-	head := headFrame(id, resp, slot.bytes())
+	defer conn.Close()
+	tm.connect = time.Since(tm.start)
+	// The context's end (cancel, the time limit, the page leaving) ends any
+	// read or write in progress; describe then reads why from ctx.
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(aLongTimeAgo) })
+	defer stop()
+
+	if _, err := conn.Write(w.bytes); err != nil {
+		return errorFrame(id, r.describe(ctx, err, t, nil))
+	}
+	if send(w.sentFrame(id, r.maxSent)) != nil {
+		return nil
+	}
+
+	br := headBufs.Get().(*bufio.Reader)
+	br.Reset(conn)
+	defer func() {
+		br.Reset(nil)
+		headBufs.Put(br)
+	}()
+	if _, err := br.Peek(1); err != nil {
+		return errorFrame(id, r.describe(ctx, err, t, nil))
+	}
+	tm.firstByte = time.Since(tm.start)
+	h, err := readHead(br, int(r.maxHeader))
+	if err != nil {
+		return errorFrame(id, r.describe(ctx, err, t, nil))
+	}
+	head := h.frame(id)
 	ans.head(&head)
 	if send(&head) != nil {
 		return nil
 	}
 
-	n, truncated, err := r.sendBody(resp.Body, id, tm.start, send, ans)
+	how, length, err := bodyFraming(w.method, h)
+	if err != nil {
+		return errorFrame(id, "the body could not be read: "+err.Error())
+	}
+	body := &bodyReader{br: br, framing: how, left: max(length, 0), limit: int(r.maxHeader)}
+	n, truncated, err := r.sendBody(body, id, tm.start, send, ans)
 	switch {
 	case errors.Is(err, errPageGone):
 		return nil
 	case err != nil:
-		return errorFrame(id, r.describe(ctx, err, t, &bodyState{resp: resp, read: n}))
+		return errorFrame(id, r.describe(ctx, err, t, &bodyState{framing: how, length: length, read: n}))
 	}
 	return tm.end(id, n, truncated)
 }
@@ -66,22 +102,12 @@ func errorFrame(id uint32, msg string) *wireproto.Frame {
 	return &wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: msg}
 }
 
-// timing is what an end frame reports of one exchange. The trace's hooks
-// run on net/http's goroutines, hence the atomics.
+// timing is what an end frame reports of one exchange: when the connection
+// was ready (TCP, and TLS for https) and when the first byte of the answer
+// came, both since start; 0 if it never happened.
 type timing struct {
 	start              time.Time
-	connect, firstByte atomic.Int64 // nanoseconds since start; 0 if it never happened
-}
-
-func (tm *timing) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		ConnectDone: func(_, _ string, err error) {
-			if err == nil {
-				tm.connect.Store(int64(time.Since(tm.start)))
-			}
-		},
-		GotFirstResponseByte: func() { tm.firstByte.Store(int64(time.Since(tm.start))) },
-	}
+	connect, firstByte time.Duration
 }
 
 // end is the frame that ends a relay whose body was read to its end or to
@@ -91,8 +117,8 @@ func (tm *timing) end(id uint32, n int64, truncated bool) *wireproto.Frame {
 		Type:      wireproto.FrameEnd,
 		ID:        id,
 		Bytes:     n,
-		Connect:   wireproto.Duration(tm.connect.Load()),
-		FirstByte: wireproto.Duration(tm.firstByte.Load()),
+		Connect:   wireproto.Duration(tm.connect),
+		FirstByte: wireproto.Duration(tm.firstByte),
 		Total:     wireproto.Duration(time.Since(tm.start)),
 		Truncated: truncated,
 	}
@@ -105,23 +131,23 @@ var errPageGone = errors.New("the page can no longer be written to")
 // and keeps a copy in ans. It returns how many bytes it sent, whether it
 // stopped at r.maxBody, and the read error that ended the body early, or
 // errPageGone.
-func (r *Relay) sendBody(body io.Reader, id uint32, start time.Time, send func(*wireproto.Frame) error, ans *answer) (int64, bool, error) {
+func (r *Relay) sendBody(body *bodyReader, id uint32, start time.Time, send func(*wireproto.Frame) error, ans *answer) (int64, bool, error) {
 	bp := readBufs.Get().(*[]byte)
 	defer readBufs.Put(bp)
 	buf := *bp
 	var n int64
 	truncated := false
 	for !truncated {
-		k, err := body.Read(buf)
-		if k > 0 {
+		k, sizeLine, err := body.next(buf)
+		if k > 0 || sizeLine != "" {
 			at := wireproto.Duration(time.Since(start))
 			data := buf[:k]
 			if rest := r.maxBody - n; int64(k) > rest {
 				data, truncated = data[:rest], true
 			}
-			if len(data) > 0 {
+			if len(data) > 0 || sizeLine != "" {
 				ans.chunk(data)
-				if send(&wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: data, At: at}) != nil {
+				if send(&wireproto.Frame{Type: wireproto.FrameChunk, ID: id, Data: data, At: at, SizeLine: sizeLine}) != nil {
 					return n, truncated, errPageGone
 				}
 				n += int64(len(data))
@@ -137,96 +163,26 @@ func (r *Relay) sendBody(body io.Reader, id uint32, start time.Time, send func(*
 	return n, truncated, nil
 }
 
-// newRequest builds the request a cell describes, for t. net/http decides
-// how it goes on the wire: header names in canonical case and sorted (the
-// values of a repeated header keep the cell's order), a User-Agent of its
-// own if the cell has none, and Connection: close.
-func newRequest(ctx context.Context, c wireproto.Request, t target) (*http.Request, error) {
-	body := io.Reader(http.NoBody)
-	if c.Body != "" {
-		body = strings.NewReader(c.Body) // sets ContentLength
+// connect dials t as dialChecked allows and, for https, makes the TLS
+// handshake: SNI and verification for t's host, against the system's
+// roots or the relay's own tls config (tests). No ALPN is offered, so the
+// server speaks HTTP/1.1.
+func (r *Relay) connect(ctx context.Context, t target) (net.Conn, error) {
+	c, err := r.dialChecked(ctx, t.String())
+	if err != nil || t.u.Scheme != "https" {
+		return c, err
 	}
-	req, err := http.NewRequestWithContext(ctx, c.Method, t.u.String(), body)
-	if err != nil {
-		return nil, errors.New("cannot send this request: " + strings.TrimPrefix(err.Error(), "net/http: "))
-	}
-	for _, h := range c.Headers {
-		// net/http refuses these too, but in its own words; a frame comes
-		// off a socket, so a CR or LF must never reach the wire.
-		if !isToken(h.Name) {
-			return nil, errors.New("cannot send this request: header name " + strconv.Quote(h.Name) + " is not a valid name")
-		}
-		if strings.ContainsFunc(h.Value, func(c rune) bool { return c < ' ' && c != '\t' || c == 0x7f }) {
-			return nil, errors.New("cannot send this request: header " + h.Name + " has a control character in its value")
-		}
-		switch {
-		case strings.EqualFold(h.Name, "Host"):
-			req.Host = h.Value
-		case strings.EqualFold(h.Name, "Content-Length"):
-			// net/http writes the body's real length; a wrong one would
-			// leave the server waiting or read the rest as a new request.
-		default:
-			req.Header.Add(h.Name, h.Value)
-		}
-	}
-	return req, nil
-}
-
-// isToken reports whether s is a non-empty run of tchar (RFC 9110 §5.6.2).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// dial connects to addr, a host:port of a URL that passed check, dialling
-// only the addresses permit allows, and wraps the connection to capture the
-// response head.
-func (r *Relay) dial(ctx context.Context, _, addr string) (net.Conn, error) {
-	c, err := r.dialChecked(ctx, addr)
-	if err != nil {
-		return nil, err
-	}
-	return wrapCapture(ctx, c, r.maxHeader), nil
-}
-
-// dialTLS is dial for https: the capture must sit above TLS to see the
-// plain bytes.
-func (r *Relay) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) {
-	c, err := r.dialChecked(ctx, addr)
-	if err != nil {
-		return nil, err
-	}
-	host, _, _ := net.SplitHostPort(addr)
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if r.tls != nil {
 		cfg = r.tls.Clone()
 	}
-	cfg.ServerName = host
+	cfg.ServerName = t.host
 	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		c.Close()
 		return nil, err
 	}
-	return wrapCapture(ctx, tc, r.maxHeader), nil
-}
-
-func wrapCapture(ctx context.Context, c net.Conn, maxHeader int64) net.Conn {
-	slot, _ := ctx.Value(captureKey{}).(*captureSlot)
-	if slot == nil {
-		return c
-	}
-	// The status line and 1xx heads come on top of the header cap.
-	cc := &capture{Conn: c, limit: int(maxHeader) + 4<<10}
-	slot.set(cc)
-	return cc
+	return tc, nil
 }
 
 // dialChecked resolves addr itself, so that the addresses are checked
@@ -287,8 +243,9 @@ func (r *Relay) dialChecked(ctx context.Context, addr string) (net.Conn, error) 
 
 // bodyState is where a body read failed, for the message.
 type bodyState struct {
-	resp *http.Response
-	read int64
+	framing framing
+	length  int64
+	read    int64
 }
 
 // describe says in the student's terms why the exchange with t failed; body
@@ -320,16 +277,12 @@ func (r *Relay) describe(ctx context.Context, err error, t target, body *bodySta
 		return "the server reset the connection without answering"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "no answer within " + seconds(r.timeout)
-	case body == nil && strings.Contains(err.Error(), "response headers exceeded"):
+	case body == nil && errors.Is(err, errHeadTooLarge):
 		return "the response head is larger than the relay's limit of " + strconv.FormatInt(r.maxHeader>>10, 10) + " KiB"
 	case body == nil && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
 		return "the server closed the connection without answering"
 	case body != nil && errors.Is(err, io.ErrUnexpectedEOF):
 		return "the server closed the connection before the body ended (" + howTruncated(body) + ")"
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // drop its `Get "http://…":` prefix
 	}
 	if body != nil {
 		return "the body could not be read: " + err.Error()
@@ -339,11 +292,11 @@ func (r *Relay) describe(ctx context.Context, err error, t target, body *bodySta
 
 func howTruncated(b *bodyState) string {
 	got := strconv.FormatInt(b.read, 10)
-	switch {
-	case slices.Contains(b.resp.TransferEncoding, "chunked"):
+	switch b.framing {
+	case byChunks:
 		return "truncated chunked body, after " + got + " bytes"
-	case b.resp.ContentLength >= 0:
-		return got + " of the " + strconv.FormatInt(b.resp.ContentLength, 10) + " bytes its Content-Length announced"
+	case byLength:
+		return got + " of the " + strconv.FormatInt(b.length, 10) + " bytes its Content-Length announced"
 	}
 	return "after " + got + " bytes"
 }

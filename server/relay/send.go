@@ -10,9 +10,11 @@ import (
 )
 
 // Send makes the request f (a FrameSend) describes and gives emit what
-// comes back, one frame at a time and in order: Head, a Chunk for each
-// piece of the body as it arrives, a Check if f carries expectations, then
-// End; or an Error at any point, which is the last frame. Every frame
+// comes back, one frame at a time and in order: Sent (the request as
+// written), Head, a Chunk for each piece of the body as it arrives, a Check
+// if f carries expectations, then End; or an Error at any point, which is
+// the last frame. A request the relay will not write (see buildRequest) is
+// an Error before anything is sent. Every frame
 // carries f's ID. It is the one sender of wirebook: the page's wire
 // transport and `wirebook check` both call it, so the target policy, the
 // caps and the time limit are the same for both.
@@ -52,6 +54,11 @@ func (r *Relay) Send(ctx context.Context, f wireproto.Frame, emit func(*wireprot
 		fail(err.Error())
 		return
 	}
+	w, err := buildRequest(f.Request, f.Client, f.URL, t)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
 	select {
 	case r.slots <- struct{}{}:
 	default:
@@ -60,7 +67,7 @@ func (r *Relay) Send(ctx context.Context, f wireproto.Frame, emit func(*wireprot
 	}
 
 	ctx, stop := context.WithTimeoutCause(ctx, r.timeout, errTimeout)
-	last := r.roundTrip(ctx, f.ID, f.Request, t, emit, ans)
+	last := r.roundTrip(ctx, f.ID, w, t, emit, ans)
 	stop()
 	// The slot is free before the last frame goes out, so a client that
 	// sends again the moment it reads that frame finds it free.

@@ -52,8 +52,8 @@ bytes count == 5
 duration < 10000
 `))
 	fs := c.collect(3)
-	if got := types(fs); !slices.Equal(got, []wireproto.FrameType{wireproto.FrameHead, wireproto.FrameChunk, wireproto.FrameCheck, wireproto.FrameEnd}) {
-		t.Fatalf("frames = %v, want head, chunk, check, end", got)
+	if got := types(fs); !slices.Equal(got, []wireproto.FrameType{wireproto.FrameSent, wireproto.FrameHead, wireproto.FrameChunk, wireproto.FrameCheck, wireproto.FrameEnd}) {
+		t.Fatalf("frames = %v, want sent, head, chunk, check, end", got)
 	}
 	want := []wireproto.CheckResult{
 		{Line: 1, Pass: true, Text: "HTTP 200", Got: "200", Want: "200"},
@@ -129,6 +129,9 @@ func TestStreamedBodyWithExpectationsStillStreams(t *testing.T) {
 	// Each part is let out only once the one before has been relayed: a
 	// relay that waited for the whole body to check it would hang here.
 	close(release[0])
+	if sent := c.next(); sent.Type != wireproto.FrameSent {
+		t.Fatalf("first frame = %v, want sent", sent.Type)
+	}
 	if head := c.next(); head.Type != wireproto.FrameHead {
 		t.Fatalf("first frame = %v, want head", head.Type)
 	}
@@ -139,6 +142,9 @@ func TestStreamedBodyWithExpectationsStillStreams(t *testing.T) {
 		if f := c.next(); f.Type != wireproto.FrameChunk || string(f.Data) != p {
 			t.Fatalf("frame %d = %v %q, want chunk %q", i, f.Type, f.Data, p)
 		}
+	}
+	if last := c.next(); last.SizeLine != "0" {
+		t.Fatalf("after the body: %+v, want the last chunk", last)
 	}
 	check := c.next()
 	if check.Type != wireproto.FrameCheck || len(check.Checks) != 3 {
@@ -180,7 +186,7 @@ func TestSendWithoutAPage(t *testing.T) {
 		want  []wireproto.FrameType
 		error string
 	}{
-		{"an allowed target is sent and checked", "http://" + addr + "/", []wireproto.FrameType{wireproto.FrameHead, wireproto.FrameCheck, wireproto.FrameEnd}, ""},
+		{"an allowed target is sent and checked", "http://" + addr + "/", []wireproto.FrameType{wireproto.FrameSent, wireproto.FrameHead, wireproto.FrameCheck, wireproto.FrameEnd}, ""},
 		{"another port is refused", "http://" + freeAddr(t) + "/", []wireproto.FrameType{wireproto.FrameError}, "is not one of wirebook's own addresses"},
 		{"another host is refused", "http://169.254.169.254/", []wireproto.FrameType{wireproto.FrameError}, "is not one of wirebook's own addresses"},
 	}
@@ -202,7 +208,7 @@ func TestSendWithoutAPage(t *testing.T) {
 			}
 			if tt.error != "" {
 				wantError(t, fs[0], tt.error)
-			} else if check := fs[1]; !check.Checks[0].Pass {
+			} else if check := fs[2]; !check.Checks[0].Pass {
 				t.Errorf("HTTP 418 = %+v, want pass", check.Checks[0])
 			}
 		})

@@ -17,9 +17,10 @@ const (
 	FrameEnd                         // server → client: the body is complete; totals and timings
 	FrameError                       // server → client: the relay failed; Message says why
 	FrameCheck                       // server → client: the cell's expectations, checked; sent before End
+	FrameSent                        // server → client: the request as written on the connection; sent before Head
 )
 
-var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error", "check"}
+var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error", "check", "sent"}
 
 func (t FrameType) String() string {
 	if t > 0 && int(t) < len(frameTypeNames) {
@@ -69,16 +70,27 @@ type Frame struct {
 	Request Request
 	URL     string // the absolute URL to send Request to
 	Expect  string // the cell's expectations in Hurl's grammar ("HTTP 200\n[Asserts]\n…"); "" for none
+	Client  string // whose default headers to add: "" or "bare" (none), "requests", "curl", "browser"
+
+	// Sent: Data is the bytes written, head and body, cut at the relay's cap
+	// (Truncated). Added has a byte per head line, request line first, up to
+	// the empty line: '.' the cell wrote it, 'h' HTTP/1.1 requires it (Host,
+	// Content-Length for a body), 'c' it is the Client's default.
+	Added string
 
 	// Head:
 	Proto   string // "HTTP/1.1"
 	Status  int    // 100–999
 	Reason  string // "Moved Permanently"
 	Headers []Header
+	Raw     []byte // the heads as received, 1xx ones first: status line to empty line, CRLFs kept
 
-	// Chunk:
-	Data []byte
-	At   Duration // since the request was sent
+	// Chunk: SizeLine, for a chunked body, is the size line as received
+	// ("1a;x=y", no CRLF) on each chunk's first frame; the last chunk is a
+	// frame without Data, SizeLine "0" then each trailer line after a "\n".
+	Data     []byte
+	At       Duration // since the request was sent
+	SizeLine string
 
 	// End:
 	Bytes                     int64 // body bytes received
@@ -93,9 +105,10 @@ type Frame struct {
 }
 
 // AppendBinary appends the encoding of f to dst: the type byte, the ID as a
-// uvarint, then the type's fields in the order they are declared, strings
-// and byte slices as a uvarint length and the bytes, headers as a uvarint
-// count and name/value pairs, numbers as uvarints, a bool as one byte 0 or 1.
+// uvarint, then the type's fields in the order they are declared (Sent:
+// Data, Truncated, Added), strings and byte slices as a uvarint length and
+// the bytes, headers as a uvarint count and name/value pairs, numbers as
+// uvarints, a bool as one byte 0 or 1.
 // It refuses what DecodeFrame would refuse, so every frame it writes can be
 // read back.
 func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
@@ -112,6 +125,11 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 		dst = appendString(dst, f.Request.Body)
 		dst = appendString(dst, f.URL)
 		dst = appendString(dst, f.Expect)
+		dst = appendString(dst, f.Client)
+	case FrameSent:
+		dst = appendBytes(dst, f.Data)
+		dst = appendBool(dst, f.Truncated)
+		dst = appendString(dst, f.Added)
 	case FrameCancel:
 	case FrameHead:
 		if f.Status < 0 || f.Status > maxStatus {
@@ -124,13 +142,14 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 		dst = appendUvarint(dst, uint64(f.Status))
 		dst = appendString(dst, f.Reason)
 		dst = appendHeaders(dst, f.Headers)
+		dst = appendBytes(dst, f.Raw)
 	case FrameChunk:
 		if f.At < 0 {
 			return dst, errNegative
 		}
-		dst = appendUvarint(dst, uint64(len(f.Data)))
-		dst = append(dst, f.Data...)
+		dst = appendBytes(dst, f.Data)
 		dst = appendUvarint(dst, uint64(f.At))
+		dst = appendString(dst, f.SizeLine)
 	case FrameEnd:
 		if f.Bytes < 0 || f.Connect < 0 || f.FirstByte < 0 || f.Total < 0 {
 			return dst, errNegative
@@ -192,6 +211,8 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+func appendBytes(b, p []byte) []byte { return append(appendUvarint(b, uint64(len(p))), p...) }
+
 func appendHeaders(b []byte, hs []Header) []byte {
 	b = appendUvarint(b, uint64(len(hs)))
 	for _, h := range hs {
@@ -226,6 +247,11 @@ func DecodeFrame(b []byte) (Frame, error) {
 		f.Request.Body = d.string()
 		f.URL = d.string()
 		f.Expect = d.string()
+		f.Client = d.string()
+	case FrameSent:
+		f.Data = d.bytes()
+		f.Truncated = d.bool()
+		f.Added = d.string()
 	case FrameCancel:
 	case FrameHead:
 		f.Proto = d.string()
@@ -236,9 +262,11 @@ func DecodeFrame(b []byte) (Frame, error) {
 		f.Status = int(status)
 		f.Reason = d.string()
 		f.Headers = d.headers()
+		f.Raw = d.bytes()
 	case FrameChunk:
 		f.Data = d.bytes()
 		f.At = d.duration()
+		f.SizeLine = d.string()
 	case FrameEnd:
 		f.Bytes = int64(d.duration())
 		f.Connect = d.duration()

@@ -18,6 +18,13 @@ var roundTripFrames = []struct {
 			Headers: []Header{{"Content-Type", "application/x-www-form-urlencoded"}, {"X-A", ""}, {"x-a", "2"}},
 			Body:    "name=David&title=Data+Scientist"},
 		URL: "http://127.0.0.1:2505/json", Expect: "HTTP 200\n[Asserts]\njsonpath \"$.name\" == \"David\"\n"}},
+	{"send with a client", Frame{Type: FrameSend, ID: 2, Request: Request{Method: "GET", Target: "/echo/"}, URL: "http://127.0.0.1:2504/echo/", Client: "requests"}},
+	{"sent", Frame{Type: FrameSent, ID: 2, Data: []byte("GET /echo/ HTTP/1.1\r\nHost: 127.0.0.1:2504\r\nUser-Agent: python-requests/2.32.3\r\nX-B: 1\r\n\r\n"), Added: ".hc."}},
+	{"sent, cut at the cap", Frame{Type: FrameSent, ID: 2, Data: []byte("POST / HTTP/1.1\r\n"), Truncated: true, Added: "."}},
+	{"head with its raw bytes", Frame{Type: FrameHead, ID: 5, Proto: "HTTP/1.1", Status: 200, Reason: "OK",
+		Headers: []Header{{"x-B", "1"}, {"X-b", "2"}}, Raw: []byte("HTTP/1.1 200 OK\r\nx-B: 1\r\nX-b:2\r\n\r\n")}},
+	{"first frame of a chunk", Frame{Type: FrameChunk, ID: 3, Data: []byte("Hello\n"), At: Second, SizeLine: "6;lang=en"}},
+	{"last chunk with a trailer", Frame{Type: FrameChunk, ID: 3, At: 2 * Second, SizeLine: "0\nX-Checksum: 42"}},
 	{"send of a bare GET", Frame{Type: FrameSend, ID: 0, Request: Request{Method: "GET", Target: "/hello"}, URL: "http://127.0.0.1:2500/hello"}},
 	{"cancel", Frame{Type: FrameCancel, ID: 1<<32 - 1}},
 	{"head of a redirect", Frame{Type: FrameHead, ID: 3, Proto: "HTTP/1.1", Status: 301, Reason: "Moved Permanently",
@@ -68,7 +75,7 @@ func TestFrameEncodingIsCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []byte{byte(FrameChunk), 3, 2, 'h', 'i', 0}; !bytes.Equal(b, want) {
+	if want := []byte{byte(FrameChunk), 3, 2, 'h', 'i', 0, 0}; !bytes.Equal(b, want) {
 		t.Fatalf("AppendBinary = % x, want % x", b, want)
 	}
 }
@@ -94,7 +101,7 @@ func TestFrameEncodeRefuses(t *testing.T) {
 		frame Frame
 	}{
 		{"unknown type", Frame{Type: 0}},
-		{"type past the last", Frame{Type: FrameCheck + 1}},
+		{"type past the last", Frame{Type: FrameSent + 1}},
 		{"too many checks", Frame{Type: FrameCheck, Checks: make([]CheckResult, MaxFrameChecks+1)}},
 		{"a negative check line", Frame{Type: FrameCheck, Checks: []CheckResult{{Line: -1}}}},
 		{"too many response headers", Frame{Type: FrameHead, Status: 200, Headers: tooMany}},
@@ -142,6 +149,10 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"status past 999", []byte{byte(FrameHead), 1, 0, 0xe8, 0x07, 0, 0}, 5, "status 1000 is out of range"},
 		{"send cut after the method", []byte{byte(FrameSend), 1, 3, 'G', 'E', 'T'}, 6, "truncated varint"},
 		{"end with a bool of 2", []byte{byte(FrameEnd), 1, 0, 0, 0, 0, 2}, 6, "bool byte 2 is neither 0 nor 1"},
+		{"sent with a bool of 2", []byte{byte(FrameSent), 1, 1, 'G', 2, 0}, 4, "bool byte 2 is neither 0 nor 1"},
+		{"sent without its added lines", []byte{byte(FrameSent), 1, 1, 'G', 0}, 5, "truncated varint"},
+		{"head without its raw bytes", []byte{byte(FrameHead), 1, 0, 200, 1, 0, 0}, 7, "truncated varint"},
+		{"chunk without its size line", []byte{byte(FrameChunk), 1, 1, 'a', 0}, 5, "truncated varint"},
 		{"end without its bool", []byte{byte(FrameEnd), 1, 0, 0, 0, 0}, 6, "truncated bool"},
 		{"duration past 63 bits", []byte{byte(FrameChunk), 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, 13, "value past 63 bits"},
 	}
@@ -215,7 +226,7 @@ func TestDecodeFrameAllocatesWithinInput(t *testing.T) {
 
 func TestFrameTypeString(t *testing.T) {
 	t.Parallel()
-	want := map[FrameType]string{FrameSend: "send", FrameCancel: "cancel", FrameHead: "head", FrameChunk: "chunk", FrameEnd: "end", FrameError: "error", 0: "frame(0)", 99: "frame(99)"}
+	want := map[FrameType]string{FrameSend: "send", FrameCancel: "cancel", FrameHead: "head", FrameChunk: "chunk", FrameEnd: "end", FrameError: "error", FrameCheck: "check", FrameSent: "sent", 0: "frame(0)", 99: "frame(99)"}
 	for ft, w := range want {
 		if got := ft.String(); got != w {
 			t.Errorf("FrameType(%d).String() = %q, want %q", ft, got, w)

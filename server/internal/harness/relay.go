@@ -211,6 +211,7 @@ func (c *RelayConn) exchange(ctx context.Context, id uint32, url string, h Hooks
 // add notes one frame of the exchange and says whether it was the last.
 func (out *Outcome) add(f wireproto.Frame, h Hooks) (bool, error) {
 	switch f.Type {
+	case wireproto.FrameSent: // the request as it left, before the head
 	case wireproto.FrameHead:
 		out.Status = f.Status
 		if h.OnHead != nil {
