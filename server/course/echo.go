@@ -16,10 +16,10 @@ import (
 // request as the server received it: the course's http.server subclass on
 // port 2504. Behind rawhead.Record, as wirebook serves it, the head is the
 // one that arrived, in the order and case sent, repeats kept (lines end in
-// "\n" for CRLF; obs-fold lines stay lines of their own). It never looks at
-// the path, so it can be mounted anywhere (wirebook mounts it at /echo/
-// without stripping the prefix, so the page shows the path the client
-// really asked for).
+// "\n" for CRLF; an obs-fold becomes one space, as RFC 9112 §5.2 asks). It
+// never looks at the path, so it can be mounted anywhere (wirebook mounts it
+// at /echo/ without stripping the prefix, so the page shows the path the
+// client really asked for).
 //
 //wirebook:snippet /echo/
 func Echo() http.Handler {

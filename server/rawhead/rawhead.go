@@ -25,7 +25,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -492,19 +491,26 @@ func (s *scanner) stop() {
 }
 
 // crlfToLF copies a head with each line ending in "\n", as the page shows
-// it, leaving out the blank line that ends it.
+// it, leaving out the blank line that ends it. An obs-fold is replaced by
+// one space, joining the folded line to the one above, as RFC 9112 §5.2
+// asks of a recipient (and net/http does): otherwise a page would show a
+// header line that is not one.
 func crlfToLF(raw []byte) string {
-	var b strings.Builder
-	b.Grow(len(raw))
-	for len(raw) > 0 {
+	b := make([]byte, 0, len(raw))
+	for first := true; len(raw) > 0; first = false {
 		line, rest, _ := bytes.Cut(raw, []byte("\n"))
 		raw = rest
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if len(line) == 0 {
 			break
 		}
-		b.Write(line)
-		b.WriteByte('\n')
+		if !first && (line[0] == ' ' || line[0] == '\t') {
+			b = bytes.TrimRight(b[:len(b)-1], " \t")
+			b = append(b, ' ')
+			line = bytes.TrimLeft(line, " \t")
+		}
+		b = append(b, line...)
+		b = append(b, '\n')
 	}
-	return b.String()
+	return string(b)
 }
