@@ -12,6 +12,13 @@
 // state between Reads. The bytes net/http reads are never held back or
 // changed.
 //
+// Every request on a wrapped listener pays for the scan, not only the
+// echo's: one IndexByte and a copy per header line, a name checked only
+// when its length is that of a framing header, no allocation per request
+// (a head becomes a string only when Of takes it). BenchmarkScanner: ~0.35
+// µs for a browser's 450-byte head, about 0.5% of /hello's round trip over
+// loopback (BenchmarkHello, which cannot tell the two apart).
+//
 // When the scanner cannot be sure where the next head starts (framing it
 // does not follow as net/http does, a hijacked connection), it stops for
 // the rest of that connection and Of reports no head: a handler falls back
