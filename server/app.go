@@ -21,6 +21,7 @@ import (
 	"wirebook/server/guard"
 	"wirebook/server/livereload"
 	"wirebook/server/page"
+	"wirebook/server/rawhead"
 	"wirebook/server/relay"
 	"wirebook/server/syllabus"
 	"wirebook/server/wsstream"
@@ -304,7 +305,11 @@ func (a *app) startServers(base context.Context) ([]*http.Server, <-chan error) 
 			ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		}
 		servers[i] = srv
-		go func() { errc <- srv.Serve(l.ln) }()
+		ln := l.ln
+		if l.name == "main" || l.name == "echo" { // they serve course.Echo, which shows heads as received
+			ln = rawhead.Record(srv, ln)
+		}
+		go func() { errc <- srv.Serve(ln) }()
 		if i > 0 {
 			attrs = append(attrs, l.name, l.ln.Addr().String())
 		}
