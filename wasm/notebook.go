@@ -804,9 +804,9 @@ type view struct {
 // transport adds ("" for none beyond what HTTP/1.1 requires).
 func (v *view) Client() string { return dom.Attr(v.c.el, "data-client") }
 
-func (v *view) Sent(data []byte, added string) {
-	v.tape.Sent, v.tape.Added = append([]byte(nil), data...), added
-	v.sent = build(render.SentNode(data, added, v.Client()))
+func (v *view) Sent(data []byte, added string, cut bool) {
+	v.tape.Sent, v.tape.Added, v.tape.SentCut = append([]byte(nil), data...), added, cut
+	v.sent = build(render.SentNode(data, added, v.Client(), cut))
 }
 
 func (v *view) SizeLine(line string, data []byte, at wireproto.Duration) {

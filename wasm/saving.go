@@ -338,7 +338,7 @@ func (p replay) Send(stop <-chan struct{}, req wireproto.Request, url string, re
 	o := p.o
 	wr, _ := recv.(wireReceiver)
 	if wr != nil && o.Sent != nil {
-		wr.Sent(o.Sent, o.Added)
+		wr.Sent(o.Sent, o.Added, o.SentCut)
 	}
 	if o.HasHead {
 		recv.Head(o.Head)

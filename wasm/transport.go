@@ -61,9 +61,10 @@ type checkedReceiver interface {
 // the data that followed it, before that data's Chunk. fetch knows neither.
 type wireReceiver interface {
 	Client() string
-	// Sent is the request's bytes as written; added has one byte per line
-	// of its head: '.' the cell's, 'h' required by HTTP/1.1, 'c' the client's.
-	Sent(data []byte, added string)
+	// Sent is the request's bytes as written, cut when the relay kept only
+	// their start; added has one byte per line of its head: '.' the
+	// cell's, 'h' required by HTTP/1.1, 'c' the client's.
+	Sent(data []byte, added string, cut bool)
 	SizeLine(line string, data []byte, at wireproto.Duration)
 }
 

@@ -49,7 +49,7 @@ func (t *wireTransport) Send(stop <-chan struct{}, req wireproto.Request, url st
 	if err := c.waitOpen(stop); err != nil {
 		return err
 	}
-	if err := c.sendRequest(id, req, url, checked); err != nil {
+	if err := c.sendRequest(id, req, url, recv); err != nil {
 		return err
 	}
 	return c.await(stop, id, call)
@@ -76,11 +76,14 @@ func (c *wireConn) waitOpen(stop <-chan struct{}) error {
 }
 
 // sendRequest starts relay id, carrying the cell's expectations if its
-// receiver wants the server's verdicts.
-func (c *wireConn) sendRequest(id uint32, req wireproto.Request, url string, checked checkedReceiver) error {
+// receiver wants the server's verdicts, and its client= option.
+func (c *wireConn) sendRequest(id uint32, req wireproto.Request, url string, recv Receiver) error {
 	f := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: url}
-	if checked != nil {
+	if checked, ok := recv.(checkedReceiver); ok {
 		f.Expect = checked.Expect()
+	}
+	if wr, ok := recv.(wireReceiver); ok {
+		f.Client = wr.Client()
 	}
 	msg, err := f.AppendBinary(nil)
 	if err != nil {
@@ -124,19 +127,29 @@ func (c *wireConn) cancel(id uint32) {
 // allow. done means f ended the relay, and err is then what Send returns:
 // nil after an End frame.
 func (w *wireCall) deliver(f *wireproto.Frame) (done bool, err error) {
+	wr, _ := w.recv.(wireReceiver)
 	switch f.Type {
+	case wireproto.FrameSent:
+		if wr != nil {
+			wr.Sent(f.Data, f.Added, f.Truncated)
+		}
 	case wireproto.FrameHead:
 		if w.headed {
 			return true, &wireError{"the relay sent a second head for one request"}
 		}
 		w.headed = true
 		w.recv.Head(render.Head{Proto: f.Proto, Status: f.Status, StatusText: f.Reason,
-			Headers: f.Headers, URL: w.url, Via: "wire"})
+			Headers: f.Headers, URL: w.url, Via: "wire", Raw: f.Raw})
 	case wireproto.FrameChunk:
 		if !w.headed {
 			return true, &wireError{"the relay sent body bytes before the head"}
 		}
-		w.recv.Chunk(f.Data, f.At)
+		if f.SizeLine != "" && wr != nil {
+			wr.SizeLine(f.SizeLine, f.Data, f.At)
+		}
+		if len(f.Data) > 0 { // the last chunk ("0") is a size line, no arrival
+			w.recv.Chunk(f.Data, f.At)
+		}
 	case wireproto.FrameEnd:
 		if !w.headed {
 			return true, &wireError{"the relay ended a response it never began"}

@@ -128,7 +128,8 @@ func (c *Checker) cell(ctx context.Context, lc *lesson.Cell) Cell {
 	}
 	out.URL = url
 
-	f := wireproto.Frame{Type: wireproto.FrameSend, ID: uint32(lc.N), Request: req, URL: url}
+	// The cell's client= option, as the page sends it: a check sees what a student sees.
+	f := wireproto.Frame{Type: wireproto.FrameSend, ID: uint32(lc.N), Request: req, URL: url, Client: lc.Client}
 	if out.Expected > 0 {
 		f.Expect = lc.ExpectText
 	}

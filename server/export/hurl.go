@@ -3,10 +3,13 @@ package export
 import (
 	"encoding/base64"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
+	"wirebook/server/clients"
 	"wirebook/server/syllabus"
+	"wirebook/server/wireproto"
 	"wirebook/wasm/target"
 )
 
@@ -77,8 +80,11 @@ func hurlEntry(out *errWrite, cw cellWork, base string) error {
 	if err != nil {
 		return err
 	}
+	if c.Client != "" {
+		note += ", with the headers " + c.Client + " adds (client=" + c.Client + ")"
+	}
 	out.print("\n# ", where, note, "\n", req.Method, " ", hurlValue(u), "\n")
-	for _, h := range req.Headers {
+	for _, h := range withClient(req, c.Client) {
 		out.print(h.Name, ": ", hurlValue(h.Value), "\n")
 	}
 	if req.Body != "" {
@@ -126,3 +132,18 @@ func hurlBody(body string) string {
 // escapes are \#, \\ and \u{…}; it has no \{, so { is \u{7b}
 // (docs/spec/grammar/hurl.grammar in Orange-OpenSource/hurl).
 var hurlValue = strings.NewReplacer(`\`, `\\`, "#", `\#`, "{", `\u{7b}`).Replace
+
+// withClient is the headers of req with those the cell's client adds on
+// its own written out, where the cell has none of the name, in the order
+// the relay sends them: Hurl sends its own User-Agent otherwise, and the
+// cell's checks may be about the client's.
+func withClient(req wireproto.Request, client string) []wireproto.Header {
+	cl, _ := clients.Lookup(client)
+	var hs []wireproto.Header
+	for _, d := range cl.Headers {
+		if !slices.ContainsFunc(req.Headers, func(h wireproto.Header) bool { return strings.EqualFold(h.Name, d.Name) }) {
+			hs = append(hs, d)
+		}
+	}
+	return append(hs, req.Headers...)
+}

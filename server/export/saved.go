@@ -71,6 +71,7 @@ type SavedOutput struct {
 	Close     *SavedClose     `json:"close,omitempty"`
 	Raw       []byte          `json:"raw,omitempty"`
 	Sent      []byte          `json:"sent,omitempty"`
+	SentCut   bool            `json:"sentCut,omitempty"`
 	Added     string          `json:"added,omitempty"`
 	SizeLines []SavedSizeLine `json:"sizeLines,omitempty"`
 	Error     string          `json:"error,omitempty"`

@@ -65,6 +65,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
+	"wirebook/server/clients"
 	"wirebook/server/expect"
 	"wirebook/server/wireproto"
 )
@@ -79,12 +80,6 @@ const (
 	TransportWire    = "wire"    // the server sends the request (the default)
 	TransportBrowser = "browser" // the page sends it with fetch
 )
-
-// Clients a cell may name in its client= option: whose default headers
-// the wire transport adds to what the cell says (see package relay), so a
-// cell can show what the course's requests library, curl or a browser
-// would have sent. "bare" (the default) adds only what HTTP/1.1 requires.
-var Clients = []string{"bare", "requests", "curl", "browser"}
 
 // Lesson is a parsed lesson.
 type Lesson struct {
@@ -111,7 +106,7 @@ type Cell struct {
 	Request   wireproto.Request // Text, parsed
 	Stream    bool              // option stream: the body arrives over time; show it live
 	Transport string            // option transport=wire|browser; TransportWire when not given
-	Client    string            // option client=: one of Clients; "" is bare
+	Client    string            // option client=: one of clients.Names, whose default headers the wire adds; "" is bare
 	ID        string            // stable anchor id, "cell-N"
 
 	// Expectations follow the request in the cell, in Hurl's grammar
@@ -367,14 +362,14 @@ func (p *parse) options(code *ast.FencedCodeBlock, c *Cell) error {
 			c.Transport = value
 		case key == "transport":
 			return p.errorf(fence, fmt.Sprintf("transport=%q: want transport=wire or transport=browser", value))
-		case key == "client" && slices.Contains(Clients, value):
+		case key == "client" && slices.Contains(clients.Names, value):
 			if value != "bare" {
 				c.Client = value
 			}
 		case key == "client":
-			return p.errorf(fence, fmt.Sprintf("client=%q: want client=%s", value, strings.Join(Clients, "|")))
+			return p.errorf(fence, fmt.Sprintf("client=%q: want client=%s", value, strings.Join(clients.Names, "|")))
 		default:
-			return p.errorf(fence, fmt.Sprintf("unknown cell option %q (known: stream, transport=wire|browser, client=%s, exercise, solution)", opt, strings.Join(Clients, "|")))
+			return p.errorf(fence, fmt.Sprintf("unknown cell option %q (known: stream, transport=wire|browser, client=%s, exercise, solution)", opt, strings.Join(clients.Names, "|")))
 		}
 	}
 	return nil

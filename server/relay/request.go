@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"wirebook/server/clients"
 	"wirebook/server/wireproto"
 )
 
@@ -26,58 +27,6 @@ const (
 // frame carries: a send frame is at most 64 KiB by default, so a request
 // fits whole unless the relay was given a larger message cap.
 const DefaultMaxSentBytes = 64 << 10
-
-// clientDefaults is what a client option adds to a request: headers written after
-// Host, in this order, unless the cell writes one of the same name (the
-// cell's wins, in the cell's place); and whether it sends
-// "Content-Length: 0" for a method other than GET or HEAD without a body.
-type clientDefaults struct {
-	headers     []wireproto.Header
-	emptyLength bool
-}
-
-// clients are the client= options of a cell. Each set is what that client
-// sends for a plain request, so that a lesson can show the course's own
-// output:
-//
-//   - requests: python-requests 2.32.3, requests.utils.default_headers()
-//     (User-Agent, Accept-Encoding, Accept, Connection in that order) after
-//     the Host line http.client writes first; models.py's
-//     prepare_content_length adds "Content-Length: 0" to a body-less
-//     request whose method is not GET or HEAD.
-//   - curl: curl 8.14.1 with no options (lib/http.c writes Host, then
-//     User-Agent, then Accept: */*).
-//   - browser: a representative fetch() from Chromium on Linux to its own
-//     origin (Chromium's net/ and Fetch Metadata headers). The exact
-//     User-Agent and Accept-Language depend on the browser and its
-//     settings; this fixed set stands for them. Headers a browser adds for
-//     a particular page (Referer, Origin, Cookie, sec-ch-ua) are left out.
-//   - bare, or no option: nothing; only the cell's lines and what HTTP/1.1
-//     requires.
-var clients = map[string]clientDefaults{
-	"":     {},
-	"bare": {},
-	"requests": {headers: []wireproto.Header{
-		{Name: "User-Agent", Value: "python-requests/2.32.3"},
-		{Name: "Accept-Encoding", Value: "gzip, deflate"},
-		{Name: "Accept", Value: "*/*"},
-		{Name: "Connection", Value: "keep-alive"},
-	}, emptyLength: true},
-	"curl": {headers: []wireproto.Header{
-		{Name: "User-Agent", Value: "curl/8.14.1"},
-		{Name: "Accept", Value: "*/*"},
-	}},
-	"browser": {headers: []wireproto.Header{
-		{Name: "Connection", Value: "keep-alive"},
-		{Name: "User-Agent", Value: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Safari/537.36"},
-		{Name: "Accept", Value: "*/*"},
-		{Name: "Sec-Fetch-Site", Value: "same-origin"},
-		{Name: "Sec-Fetch-Mode", Value: "cors"},
-		{Name: "Sec-Fetch-Dest", Value: "empty"},
-		{Name: "Accept-Encoding", Value: "gzip, deflate, br, zstd"},
-		{Name: "Accept-Language", Value: "en-US,en;q=0.9"},
-	}},
-}
 
 // wireRequest is a request ready to write: its bytes, and the marks of its
 // head lines for the Sent frame.
@@ -112,7 +61,7 @@ func cannot(why string) error { return errors.New("cannot send this request: " +
 // 0\r\n\r\n"): a body the cell framed itself could end early and carry a
 // second request.
 func buildRequest(c wireproto.Request, clientName, rawURL string, t target) (*wireRequest, error) {
-	cl, ok := clients[clientName]
+	cl, ok := clients.Lookup(clientName)
 	if !ok {
 		return nil, cannot("unknown client " + strconv.Quote(clientName) + ": write client=requests, curl, browser or bare")
 	}
@@ -142,7 +91,7 @@ func buildRequest(c wireproto.Request, clientName, rawURL string, t target) (*wi
 	if !has(c.Headers, "Host") {
 		line(lineRequired, "Host: ", t.u.Host)
 	}
-	for _, h := range cl.headers {
+	for _, h := range cl.Headers {
 		if !has(c.Headers, h.Name) {
 			line(lineClient, h.Name, ": ", h.Value)
 		}
@@ -154,7 +103,7 @@ func buildRequest(c wireproto.Request, clientName, rawURL string, t target) (*wi
 	switch {
 	case c.Body != "" && !framed:
 		line(lineRequired, "Content-Length: ", strconv.Itoa(len(c.Body)))
-	case c.Body == "" && !framed && cl.emptyLength && c.Method != "GET" && c.Method != "HEAD":
+	case c.Body == "" && !framed && cl.EmptyLength && c.Method != "GET" && c.Method != "HEAD":
 		line(lineClient, "Content-Length: 0")
 	}
 	b = append(b, "\r\n"...)

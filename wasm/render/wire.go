@@ -36,7 +36,10 @@ const (
 //	    <span class="raw-body">the body</span>
 //	  </pre>
 //	</details>
-func SentNode(data []byte, added, client string) *Node {
+//
+// cut says the relay kept only the start of the request (its cap), and the
+// view says so.
+func SentNode(data []byte, added, client string, cut bool) *Node {
 	size, _ := Bytes(len(data))
 	pre := Markup(`<pre class=out-raw data-sent></pre>`)
 	head, body, _ := strings.Cut(string(data[:min(len(data), maxSentShown)]), "\r\n\r\n")
@@ -56,7 +59,10 @@ func SentNode(data []byte, added, client string) *Node {
 	if body != "" {
 		pre.Kids = append(pre.Kids, Markup(`<span class=raw-body>$0</span>`, printable(body)))
 	}
-	if len(data) > maxSentShown {
+	switch {
+	case cut:
+		pre.Kids = append(pre.Kids, Text("\n… the rest was sent but not kept: the server keeps the first "+size+" of a request"))
+	case len(data) > maxSentShown:
 		pre.Kids = append(pre.Kids, Text("\n… "+itoa(len(data)-maxSentShown)+" more bytes not shown"))
 	}
 	d := Markup(`<details class=out-wire data-sent-view><summary>Request as sent <span class=out-muted>$0</span></summary></details>`, size)

@@ -22,7 +22,7 @@ func all(n *Node, name string) []*Node {
 func TestSentShowsEachLineAndWhoAddedIt(t *testing.T) {
 	t.Parallel()
 	data := "POST /echo/ HTTP/1.1\r\nHost: 127.0.0.1:2500\r\nX-B: 1\r\nx-a: 2\r\nX-B: 3\r\nUser-Agent: python-requests/2.32.3\r\nContent-Length: 5\r\n\r\nhi\x00\r\n"
-	n := SentNode([]byte(data), ".h...ch", "requests")
+	n := SentNode([]byte(data), ".h...ch", "requests", false)
 	sent := mustFind(t, n, "data-sent")
 	want := "POST /echo/ HTTP/1.1␍␊\nHost: 127.0.0.1:2500␍␊\nX-B: 1␍␊\nx-a: 2␍␊\nX-B: 3␍␊\nUser-Agent: python-requests/2.32.3␍␊\nContent-Length: 5␍␊\n␍␊\nhi␀␍\n"
 	if got := sent.TextContent(); got != want {

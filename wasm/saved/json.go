@@ -239,6 +239,9 @@ func (w *writer) output(o *Output) {
 	if o.Sent != nil {
 		w.bytes("sent", o.Sent)
 		w.str("added", o.Added)
+		if o.SentCut {
+			w.bool("sentCut", true)
+		}
 	}
 	if o.SizeLines != nil {
 		w.key("sizeLines")
@@ -370,6 +373,7 @@ func parseOutput(o obj) (*Output, error) {
 		return nil, err
 	}
 	out.Added, _ = o.str("added")
+	out.SentCut = o.flag("sentCut")
 	for _, l := range o.get("sizeLines").Items {
 		lo := obj{l}
 		line, ok := lo.str("line")

@@ -95,6 +95,7 @@ type Output struct {
 	// request as sent and who added which line of it, and a chunked body's
 	// size lines. The response head as received is Head.Raw.
 	Sent      []byte
+	SentCut   bool // the relay sent only the start of a long request
 	Added     string
 	SizeLines []SizeLine
 
