@@ -73,6 +73,11 @@ func TestTheWireViewIsExact(t *testing.T) {
 	}
 
 	requests := run("/lessons/echo", "GET /echo/some-file.txt\nX-INE-Student")
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('[data-sent-view], [data-raw-view]').forEach(d => d.open = true);
+	  Array.from(document.querySelectorAll('[data-cell]')).find(c => c.querySelector('[data-sent-view]')).scrollIntoView()`)); err != nil {
+		t.Fatal(err)
+	}
+	saveScreenshot(t, ctx, "wire-views.png")
 	var byClient []string
 	for _, a := range requests.Added {
 		if strings.HasPrefix(a, "c ") {

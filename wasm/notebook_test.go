@@ -81,6 +81,12 @@ func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, rec
 	if cr, ok := recv.(checkedReceiver); ok && f.verdict != nil && cr.Expect() != "" {
 		defer func() { cr.Checks(f.verdict(url, cr.Expect())) }()
 	}
+	// What the relay reports of the exchange itself: the request as
+	// written, and for /stream the framing of its chunks.
+	wr, _ := recv.(wireReceiver)
+	if wr != nil {
+		wr.Sent([]byte(req.Method+" "+req.Target+" HTTP/1.1\r\nHost: 127.0.0.1:2500\r\n\r\n"), ".h", false)
+	}
 	switch req.Target {
 	case "/hello":
 		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{
@@ -93,10 +99,18 @@ func (f *fake) Send(stop <-chan struct{}, req wireproto.Request, url string, rec
 		recv.Chunk([]byte(`{"Server":"Test Server"}`), 0)
 		return nil
 	case "/stream":
-		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "text/plain"}}})
+		recv.Head(render.Head{Status: 200, Via: "browser", Headers: []wireproto.Header{{Name: "content-type", Value: "text/plain"}},
+			Raw: []byte("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")})
+		if wr != nil {
+			wr.SizeLine("6", []byte("Hello\n"), 0)
+		}
 		recv.Chunk([]byte("Hello\n"), 0)
 		select {
 		case <-f.delay:
+			if wr != nil {
+				wr.SizeLine("8", []byte("Bonjour\n"), wireproto.Millisecond)
+				defer wr.SizeLine("0", nil, 2*wireproto.Millisecond)
+			}
 			recv.Chunk([]byte("Bonjour\n"), 0)
 			return nil
 		case <-stop:

@@ -59,6 +59,20 @@ func (l labelled) Checks(cs []wireproto.CheckResult) {
 	}
 }
 
+func (l labelled) Client() string { return l.Receiver.(wireReceiver).Client() }
+
+func (l labelled) Sent(data []byte, added string, cut bool) {
+	if l.via == "wire" {
+		l.Receiver.(wireReceiver).Sent(data, added, cut)
+	}
+}
+
+func (l labelled) SizeLine(line string, data []byte, at wireproto.Duration) {
+	if l.via == "wire" {
+		l.Receiver.(wireReceiver).SizeLine(line, data, at)
+	}
+}
+
 // reload is the student reloading the page: the client goes, the page is
 // rendered again from lesson (the lesson as the server has it now), and a
 // new client starts on it with the same storage.
@@ -113,6 +127,15 @@ func TestEditAndRunComeBackAfterAReload(t *testing.T) {
 	}
 	if got := dom.Attr(q(t, doc, "#cell-3 [data-chunks]"), "data-chunks"); text(q(t, doc, "#cell-3 [data-chunks]")) != "2" {
 		t.Errorf("the stream's arrivals came back as %q %q", got, text(q(t, doc, "#cell-3 [data-chunks]")))
+	}
+	// The wire views come back too (their text is part of the outputs compared above).
+	var sizes []string
+	for _, e := range dom.QueryAll(doc, "#cell-3 [data-chunk-size]") {
+		sizes = append(sizes, dom.Attr(e, "data-chunk-size"))
+	}
+	if strings.Join(sizes, ",") != "6,8,0" || !strings.Contains(text(q(t, doc, "#cell-1 [data-sent]")), "GET /hello HTTP/1.1") ||
+		!strings.HasPrefix(text(q(t, doc, "#cell-3 [data-raw]")), "HTTP/1.1 200 OK") {
+		t.Errorf("the wire views after the reload: chunk sizes %q, request %q", sizes, text(q(t, doc, "#cell-1 [data-sent]")))
 	}
 	if _, ok := dom.Query(doc, "[data-saved-notice]"); ok {
 		t.Errorf("a notice on a clean restore: %q", text(q(t, doc, "[data-saved-notice]")))
