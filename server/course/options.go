@@ -47,6 +47,7 @@ type Course struct {
 	passwordSlots   chan struct{} // one per password check running; see passwords.go
 	passwordWait    time.Duration
 	compare         func(hash, password []byte) error // bcrypt's; tests slow it down
+	verified        *verified                         // credentials bcrypt accepted lately
 	checks          int                               // set by WithPasswordChecks; 0 until New sizes the pool
 	checksPerClient int                               // set by WithPasswordChecksPerClient; 0 for the pool's size
 	clients         *shares
@@ -141,6 +142,7 @@ func New(opts ...Option) *Course {
 		c.checksPerClient = c.checks
 	}
 	c.clients = &shares{}
+	c.verified = newVerified()
 	return c
 }
 

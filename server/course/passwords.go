@@ -37,22 +37,32 @@ func defaultPasswordChecks() int {
 	return max(1, runtime.GOMAXPROCS(0)-1)
 }
 
-// checkPassword reports whether password is name's. It first takes a place
-// of client's share, then a slot of the pool, waiting for both together at
-// most passwordWait, or until ctx ends. An unknown name is compared against
-// the decoy, so it costs what a known one does, and the slot is taken before
-// the name is looked up, so a busy answer tells nothing either.
+// checkPassword reports whether password is name's. Credentials bcrypt
+// accepted a moment ago are not compared again (see verified). Any other
+// login first takes a place of client's share, then a slot of the pool,
+// waiting for both together at most passwordWait, or until ctx ends. An
+// unknown name is compared against the decoy, so it costs what a known one
+// does; both compute the cache's key and take a slot alike, so a busy
+// answer tells nothing either.
 func (c *Course) checkPassword(ctx context.Context, client, name, password string) (bool, error) {
+	hash, known := c.users[name]
+	if !known {
+		hash = c.decoy
+	}
+	key := c.verified.sum(name, hash, password)
+	if known && c.verified.has(key) {
+		return true, nil
+	}
 	release, err := c.takeSlot(ctx, client)
 	if err != nil {
 		return false, err
 	}
 	defer release()
-	hash, known := c.users[name]
-	if !known {
-		hash = c.decoy
+	ok := c.compare(hash, []byte(password)) == nil && known
+	if ok {
+		c.verified.add(key)
 	}
-	return c.compare(hash, []byte(password)) == nil && known, nil
+	return ok, nil
 }
 
 func (c *Course) takeSlot(ctx context.Context, client string) (release func(), err error) {
