@@ -24,6 +24,8 @@ import (
 	"strings"
 	"testing"
 
+	"wirebook/server/rawhead"
+
 	"wirebook/web"
 )
 
@@ -42,7 +44,10 @@ func (s *Server) Ports() string {
 func Start(tb testing.TB) *Server {
 	tb.Helper()
 	port := func(h http.Handler) int {
-		srv := httptest.NewServer(h)
+		srv := httptest.NewUnstartedServer(h)
+		// Its echo shows a head as it arrived, as Python's http.server does.
+		srv.Listener = rawhead.Record(srv.Config, srv.Listener)
+		srv.Start()
 		tb.Cleanup(srv.Close)
 		_, p, _ := net.SplitHostPort(srv.Listener.Addr().String())
 		n, _ := strconv.Atoi(p)
@@ -104,6 +109,11 @@ func notFound(w http.ResponseWriter) {
 // echo is the course's http.server handler, without X-INE-Course.
 func echo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html")
+	if head, ok := rawhead.Of(r); ok {
+		fmt.Fprintf(w, "<html><body><h3>Request details:</h3>\n<p>You accessed path: %s</p>\n<pre>%s</pre></body></html>\n",
+			html.EscapeString(r.URL.Path), html.EscapeString(head))
+		return
+	}
 	fmt.Fprintf(w, "<html><body><h3>Request details:</h3>\n<p>You accessed path: %s</p>\n<pre>%s %s %s\nHost: %s\n",
 		html.EscapeString(r.URL.Path), r.Method, html.EscapeString(r.RequestURI), r.Proto, html.EscapeString(r.Host))
 	names := make([]string, 0, len(r.Header))
