@@ -34,6 +34,7 @@ func main() {
 	nb := newNotebook(dom.Doc(), transports)
 	nb.restore()
 	nb.ready()
+	nb.runPending()
 	nb.follow()
 	// The client lives as long as the page; its listeners (owned by nb)
 	// go with it.

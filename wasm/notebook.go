@@ -98,6 +98,30 @@ func (nb *notebook) ready() {
 	}
 }
 
+// runPending runs what the student asked for before the client was ready:
+// boot.js remembered each Run (a cell's id) and Run all, in order, in
+// window.wirebookPending, and marked the cells "starting".
+func (nb *notebook) runPending() {
+	p := js.Global().Get("wirebookPending")
+	if !p.Truthy() {
+		return
+	}
+	js.Global().Delete("wirebookPending")
+	for i := range p.Length() {
+		e := p.Index(i)
+		if e.Get("all").Truthy() {
+			go nb.runAllCells()
+			continue
+		}
+		id := e.Get("cell").String()
+		for _, c := range nb.cells {
+			if dom.Attr(c.el, "id") == id {
+				go c.run()
+			}
+		}
+	}
+}
+
 // on adds a listener that lives as long as the notebook.
 func (nb *notebook) on(el js.Value, event string, fn func(js.Value)) {
 	nb.removers = append(nb.removers, dom.On(el, event, fn))

@@ -531,3 +531,29 @@ func TestStopThenRunAgain(t *testing.T) {
 		t.Errorf("after running again: %d outputs, error shown %v", len(dom.QueryAll(cell, "[data-output]")), ok)
 	}
 }
+
+func TestRunsAskedForBeforeTheClientWasReadyRunOnceItIs(t *testing.T) {
+	doc := page(t, "GET /hello", "GET /json", "GET /download")
+	// What boot.js remembered: a Run on the third cell, then on the first.
+	pending := js.Global().Get("Array").New()
+	for _, id := range []string{"cell-3", "cell-1"} {
+		e := dom.Object()
+		e.Set("cell", id)
+		pending.Call("push", e)
+		dom.SetAttr(q(t, doc, "#"+id), "data-state", "starting")
+	}
+	js.Global().Set("wirebookPending", pending)
+	f := &fake{}
+	nb := start(t, f)
+	nb.runPending()
+	for _, id := range []string{"#cell-1", "#cell-3"} {
+		cell := q(t, doc, id)
+		waitFor(t, id+" to run", func() bool { return dom.Attr(cell, "data-state") == "done" })
+	}
+	if s := dom.Attr(q(t, doc, "#cell-2"), "data-state"); s != "" {
+		t.Errorf("a cell nobody asked for ran: %q", s)
+	}
+	if len(f.sends()) != 2 || !js.Global().Get("wirebookPending").IsUndefined() {
+		t.Errorf("sent %q; the queue is %v after it ran", f.sends(), js.Global().Get("wirebookPending"))
+	}
+}
