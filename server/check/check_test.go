@@ -63,7 +63,7 @@ func studentLesson(t *testing.T) *lesson.Lesson {
 	return newLesson(
 		cell(t, "GET /files/greetings.txt\nHTTP 200\n[Asserts]\nheader \"Content-Type\" contains \"text/plain\"\nbody contains \"Bonjour\""),
 		cell(t, "GET /files/no-such-file.txt\nHTTP 404"),
-		cell(t, "GET /echo/some-file.txt\nX-INE-Student: Ana\nHTTP 200\n[Asserts]\nheader \"X-INE-Course\" == \"HTTP using Python\"\nbody contains \"X-Ine-Student: Ana\""),
+		cell(t, "GET /echo/some-file.txt\nX-INE-Student: Ana\nHTTP 200\n[Asserts]\nheader \"X-INE-Course\" == \"HTTP using Python\"\nbody contains \"X-INE-Student: Ana\""),
 		cell(t, "GET /hello\nHTTP 200\n[Asserts]\nheader \"Content-Type\" contains \"text/plain\"\nbody == \"Hello\""),
 		cell(t, "GET /greeting?lang=fr\nX-INE-Student: Ana\nHTTP 200\n[Asserts]\nbody contains \"Bonjour Ana!\"\nheader \"X-INE-Course\" exists"),
 		cell(t, "GET /greeting?lang=tlh\nHTTP 400"),
@@ -91,7 +91,7 @@ In [3] GET /echo/some-file.txt → 200 OK
   ✓ HTTP 200
   ✗ header "X-INE-Course" == "HTTP using Python"
       got: no X-INE-Course header  want: == "HTTP using Python"
-  ✓ body contains "X-Ine-Student: Ana"
+  ✓ body contains "X-INE-Student: Ana"
 In [4] GET /hello → 200 OK
   ✓ HTTP 200
   ✗ header "Content-Type" contains "text/plain"
