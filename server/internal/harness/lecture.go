@@ -1,0 +1,277 @@
+package harness
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"nhooyr.io/websocket"
+
+	"wirebook/server/lesson"
+	"wirebook/server/wireproto"
+)
+
+// LectureConfig is a class pressing Run all on one lesson.
+type LectureConfig struct {
+	Students int
+	Ramp     time.Duration // students start spread over this long, in a seeded order
+	Seed     uint64
+	Page     string         // the lesson's path, "/lessons/app"
+	Cells    []*lesson.Cell // its cells, in order
+	// Limit bounds the whole lecture; a student still running then is an error.
+	Limit time.Duration
+}
+
+// LectureResult is what the class saw.
+type LectureResult struct {
+	Students, Cells     int   // students who ran every cell; cells answered
+	Refused, Errors     int64 // refused by the server; any other failure (a wrong status or check included)
+	P50, P99, Max       time.Duration
+	FirstVisitBytes     int64 // one student's first visit: the page and its static files, as sent (compressed)
+	Took                time.Duration
+	Samples             []string
+	Expected, Completed int // cells expected (students × cells) and answered
+}
+
+func (r LectureResult) String() string {
+	return fmt.Sprintf("%d students, %d of %d cells answered, %d refused, %d errors; per cell p50 %v p99 %v max %v; first visit %d KiB; %v",
+		r.Students, r.Completed, r.Expected, r.Refused, r.Errors, r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond),
+		r.Max.Round(100*time.Microsecond), r.FirstVisitBytes/1024, r.Took.Round(time.Millisecond))
+}
+
+// Lecture runs cfg against the wirebook at base: each student fetches the
+// lesson page and every static file it names (a first visit, brotli
+// accepted), opens /ws/relay as the page does, and sends every cell in
+// order through it, with the cell's expectations for the server to check
+// — stream cells included, an exercise with its solution, and a WebSocket
+// cell by opening it. A cell's time runs from its send to its end; for a
+// stream cell, to its head, since the rest is the server's deliberate
+// pauses between lines.
+func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Limit)
+	defer cancel()
+	res := LectureResult{Expected: cfg.Students * len(cfg.Cells)}
+	var (
+		errs      ErrorLog
+		refused   atomic.Int64
+		completed atomic.Int64
+		full      atomic.Int64
+		mu        sync.Mutex
+		times     []time.Duration
+		visit     atomic.Int64
+	)
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	starts := make([]time.Duration, cfg.Students)
+	for i := range starts {
+		if cfg.Ramp > 0 {
+			starts[i] = time.Duration(rng.Int64N(int64(cfg.Ramp)))
+		}
+	}
+	client := NewClient(cfg.Students, nil)
+	began := time.Now()
+	var wg sync.WaitGroup
+	for i := range cfg.Students {
+		wg.Go(func() {
+			select {
+			case <-time.After(starts[i]):
+			case <-ctx.Done():
+				errs.Add("%v", ctx.Err())
+				return
+			}
+			n, err := firstVisit(ctx, client, base+cfg.Page)
+			if err != nil {
+				errs.Add("first visit: %v", err)
+				return
+			}
+			visit.Store(n)
+			_, err = student(ctx, base, cfg.Cells, func(d time.Duration) {
+				completed.Add(1)
+				mu.Lock()
+				times = append(times, d)
+				mu.Unlock()
+			})
+			switch {
+			case err == nil:
+				full.Add(1)
+			case errors.Is(err, errRefused):
+				refused.Add(1)
+				errs.Add("%v", err)
+			default:
+				errs.Add("%v", err)
+			}
+		})
+	}
+	wg.Wait()
+	res.Took = time.Since(began)
+	res.Students, res.Completed = int(full.Load()), int(completed.Load())
+	res.Cells = res.Completed
+	res.Refused = refused.Load()
+	res.Errors = errs.N.Load() - res.Refused
+	res.FirstVisitBytes = visit.Load()
+	res.Samples = errs.Snapshot()
+	slices.Sort(times)
+	if len(times) > 0 {
+		res.P50, res.P99, res.Max = times[len(times)/2], times[min(len(times)-1, len(times)*99/100)], times[len(times)-1]
+	}
+	return res
+}
+
+var errRefused = errors.New("refused")
+
+// assetRef finds the static files a lesson page names (stylesheets, the
+// icon, the scripts and the client they preload).
+var assetRef = regexp.MustCompile(`(?:href|src|data-wasm)="(/static/[^"]+)"`)
+
+// firstVisit fetches page and every static file it names, accepting
+// brotli as a browser does, and returns the bytes that came.
+func firstVisit(ctx context.Context, client *http.Client, page string) (int64, error) {
+	// get returns what came over the wire, and the body decoded: a static
+	// file is taken in brotli, as a browser takes it, and only counted; the
+	// page, which is read, in gzip (the standard library reads no brotli).
+	get := func(url, accept string) (sent int64, body []byte, err error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return 0, nil, err
+		}
+		req.Header.Set("Accept-Encoding", accept)
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: %s", url, resp.Status)
+		}
+		sent = int64(len(b))
+		if err == nil && resp.Header.Get("Content-Encoding") == "gzip" {
+			var zr *gzip.Reader
+			if zr, err = gzip.NewReader(bytes.NewReader(b)); err == nil {
+				b, err = io.ReadAll(zr)
+			}
+		}
+		return sent, b, err
+	}
+	total, html, err := get(page, "gzip")
+	if err != nil {
+		return 0, err
+	}
+	origin := page[:strings.Index(page, "/lessons/")]
+	seen := map[string]bool{}
+	for _, m := range assetRef.FindAllStringSubmatch(string(html), -1) {
+		if seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		n, _, err := get(origin+m[1], "br, gzip")
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	if len(seen) == 0 {
+		return total, errors.New("the page names no static file")
+	}
+	return total, nil
+}
+
+// student runs every cell in order over one relay connection, calling
+// answered with each cell's time; the first failure ends the student's run.
+func student(ctx context.Context, base string, cells []*lesson.Cell, answered func(time.Duration)) (int, error) {
+	rc, _, err := DialRelay(ctx, base, nil)
+	if err != nil {
+		return 0, fmt.Errorf("%w: /ws/relay: %v", errRefused, err)
+	}
+	defer rc.Close()
+	for i, c := range cells {
+		req := c.Request
+		if c.Exercise {
+			if sol, err := wireproto.ParseRequest(c.Solution); err == nil {
+				req = sol
+			}
+		}
+		began := time.Now()
+		if strings.HasPrefix(req.Target, "/ws/") {
+			first, err := watch(ctx, base, req.Target)
+			if err != nil {
+				return i, fmt.Errorf("cell %d %s: %w", c.N, req.Target, err)
+			}
+			answered(first)
+			continue
+		}
+		id := uint32(i + 1)
+		f := wireproto.Frame{Type: wireproto.FrameSend, ID: id, Request: req, URL: base + req.Target, Expect: c.ExpectText, Client: c.Client}
+		if err := rc.Send(ctx, f); err != nil {
+			return i, err
+		}
+		var took time.Duration
+		for {
+			fr, err := rc.Next(ctx)
+			if err != nil {
+				return i, fmt.Errorf("cell %d: %w", c.N, err)
+			}
+			if fr.ID != id {
+				return i, fmt.Errorf("cell %d: a frame of exchange %d", c.N, fr.ID)
+			}
+			if fr.Type == wireproto.FrameHead && c.Stream {
+				took = time.Since(began)
+			}
+			if fr.Type == wireproto.FrameError {
+				if strings.Contains(fr.Message, "busy") || strings.Contains(fr.Message, "too many") || strings.Contains(fr.Message, "queue") {
+					return i, fmt.Errorf("%w: cell %d: %s", errRefused, c.N, fr.Message)
+				}
+				return i, fmt.Errorf("cell %d: %s", c.N, fr.Message)
+			}
+			if fr.Type == wireproto.FrameCheck && !c.Exercise {
+				for _, r := range fr.Checks {
+					if !r.Pass {
+						return i, fmt.Errorf("cell %d: check %q failed: got %s", c.N, r.Text, r.Got)
+					}
+				}
+			}
+			if fr.Type == wireproto.FrameEnd {
+				break
+			}
+		}
+		if took == 0 {
+			took = time.Since(began)
+		}
+		answered(took)
+	}
+	return len(cells), nil
+}
+
+// watch opens a WebSocket cell's URL as the page does and reads it to its
+// close. Its time is to the first message: the rest is the server's
+// deliberate pauses.
+func watch(ctx context.Context, base, path string) (time.Duration, error) {
+	began := time.Now()
+	ws, _, err := DialWS(ctx, base, path, DialOptions{Origin: base})
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", errRefused, err)
+	}
+	defer ws.CloseNow()
+	var first time.Duration
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			if websocket.CloseStatus(err) == websocket.StatusNormalClosure && first > 0 {
+				return first, nil
+			}
+			return 0, err
+		}
+		if first == 0 {
+			first = time.Since(began)
+		}
+	}
+}

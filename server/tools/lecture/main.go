@@ -1,0 +1,103 @@
+// Command lecture is a class pressing Run all at once: it starts a
+// wirebook (bin/wirebook, as go tool task build makes it) and has each of
+// -students do what a browser does on a lesson page — the first visit
+// (the page and every static file), then every cell over /ws/relay, in
+// order, checked against the lesson's expectations. It prints one line per
+// figure and exits 1 if any student was refused or got a wrong answer.
+//
+//	go run ./server/tools/lecture -students 1000 -ramp 5s
+//
+// Loopback only; every wait is bounded by -limit.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"time"
+
+	"wirebook/server/internal/harness"
+	"wirebook/server/syllabus"
+	"wirebook/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "lecture:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("lecture", flag.ContinueOnError)
+	bin := fs.String("bin", "bin/wirebook", "the wirebook `binary` to start")
+	base := fs.String("base", "", "a running wirebook's `URL` to use instead of starting one")
+	students := fs.Int("students", 1000, "how many students")
+	ramp := fs.Duration("ramp", 5*time.Second, "students start spread over this `long`")
+	seed := fs.Uint64("seed", 1, "the seed of the students' start order")
+	slug := fs.String("lesson", "app", "the embedded lesson's `slug` to run")
+	limit := fs.Duration("limit", 5*time.Minute, "the longest the lecture may take")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	if err != nil {
+		return err
+	}
+	l, _ := course.Find(*slug)
+	if l == nil {
+		return fmt.Errorf("no lesson %q in the embedded course", *slug)
+	}
+	var child *harness.Child
+	if *base == "" {
+		child, err = harness.Start(ctx, *bin, "", "wirebook", "-addr", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer child.Stop()
+		*base = child.URL
+	}
+	cfg := harness.LectureConfig{Students: *students, Ramp: *ramp, Seed: *seed, Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: *limit}
+	var peak int64
+	done := make(chan struct{})
+	if child != nil {
+		go func() { // the server's memory, sampled while the class runs
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				if kib, err := child.RSSKiB(); err == nil {
+					peak = max(peak, kib)
+				}
+				select {
+				case <-t.C:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	r := harness.Lecture(ctx, *base, cfg)
+	close(done)
+	fmt.Fprintf(out, "lecture: %s\n", r)
+	fmt.Fprintf(out, "students: %d of %d ran every cell of %s (%d cells each)\n", r.Students, *students, cfg.Page, len(l.Cells))
+	fmt.Fprintf(out, "cells answered: %d of %d\n", r.Completed, r.Expected)
+	fmt.Fprintf(out, "refused: %d\nerrors: %d\n", r.Refused, r.Errors)
+	fmt.Fprintf(out, "per cell: p50 %v, p99 %v, max %v (a stream cell to its head)\n", r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Max.Round(100*time.Microsecond))
+	fmt.Fprintf(out, "first visit: %s bytes\n", strconv.FormatInt(r.FirstVisitBytes, 10))
+	if child != nil {
+		fmt.Fprintf(out, "server RSS peak: %d KiB\n", peak)
+	}
+	for _, s := range r.Samples {
+		fmt.Fprintf(out, "  e.g. %s\n", s)
+	}
+	if r.Refused > 0 || r.Errors > 0 || r.Completed != r.Expected {
+		return fmt.Errorf("%d refused, %d errors, %d of %d cells answered", r.Refused, r.Errors, r.Completed, r.Expected)
+	}
+	return nil
+}
