@@ -451,7 +451,7 @@ func TestWireQueueFullShowsWhy(t *testing.T) {
 	ws.Call("open")
 	id := waitSent(t, ws, 1)[0].ID
 	serve(t, ws, wireproto.Frame{Type: wireproto.FrameQueued, ID: id, Ahead: 0},
-		wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: "the server is busy: this request waited 30s in the queue and 2 are still ahead of it; try again in a moment"})
+		wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: "the server is busy: this request waited 30s in the queue, with 2 still ahead of it; try again in a moment"})
 	waitFor(t, "the run to fail", state(cell))
 	if _, ok := dom.Query(cell, "[data-queued]"); ok {
 		t.Error("the queue note stays beside the error")

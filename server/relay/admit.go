@@ -150,8 +150,8 @@ func (r *Relay) admit(ctx context.Context, id uint32, emit func(*wireproto.Frame
 			if r.admission.leave(t) {
 				return "", true // the slot came as the time ran out: use it
 			}
-			return "the server is busy: this request waited " + seconds(r.queueWait) + " in the queue and " +
-				strconv.Itoa(n) + " are still ahead of it; try again in a moment", false
+			return "the server is busy: this request waited " + seconds(r.queueWait) + " in the queue, with " +
+				strconv.Itoa(n) + " still ahead of it; try again in a moment", false
 		case <-ctx.Done():
 			r.abandon(t)
 			if context.Cause(ctx) == errCancelled {

@@ -162,7 +162,7 @@ func TestQueueRefusals(t *testing.T) {
 		{"no line at all", []Option{WithMaxQueue(0)}, 0,
 			"the server is busy: it is relaying 1 requests already; try again in a moment"},
 		{"the wait ran out", []Option{WithQueueWait(20 * time.Millisecond)}, 0,
-			"the server is busy: this request waited 20ms in the queue and 0 are still ahead of it; try again in a moment"},
+			"the server is busy: this request waited 20ms in the queue, with 0 still ahead of it; try again in a moment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -320,5 +320,28 @@ func TestAThousandSendsAreQueuedNotRefused(t *testing.T) {
 	}
 	if queued != students-slots {
 		t.Errorf("%d sends were told they wait, want %d", queued, students-slots)
+	}
+}
+
+// A place in line is retold when it moves by a tenth, so a long line
+// costs a few frames, and the last ten places are each told.
+func TestMovedIsATenth(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		told, now int
+		want      bool
+	}{
+		{4000, 3999, false},
+		{4000, 3601, false},
+		{4000, 3600, true},
+		{10, 9, true},
+		{1, 0, true},
+		{0, 0, false},
+		{5, 5, false},
+	}
+	for _, tt := range tests {
+		if got := moved(tt.told, tt.now); got != tt.want {
+			t.Errorf("moved(%d, %d) = %v, want %v", tt.told, tt.now, got, tt.want)
+		}
 	}
 }
