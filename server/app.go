@@ -98,6 +98,9 @@ func newApp(cfg config, logOut io.Writer) (*app, error) {
 		relay.WithAllowedHosts(cfg.studentTargets()...),
 		relay.WithLogger(a.log),
 		relay.WithMaxConns(cfg.maxRelays),
+		relay.WithMaxTotal(cfg.maxInFlight),
+		relay.WithMaxQueue(cfg.maxQueue),
+		relay.WithQueueWait(cfg.queueWait),
 		relay.WithIdleTimeout(cfg.relayIdle),
 		relay.WithPingInterval(cfg.pingInterval),
 	)

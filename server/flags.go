@@ -34,6 +34,9 @@ type config struct {
 	passwordChecks int
 	passwordWait   time.Duration
 	maxRelays      int
+	maxInFlight    int // requests the wire transport relays at once
+	maxQueue       int
+	queueWait      time.Duration
 	maxViewers     int
 	relayIdle      time.Duration
 	pingInterval   time.Duration
@@ -104,6 +107,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.passwordChecks, "password-checks", 0, "/secure password checks (bcrypt) that may run at once; 0 is one less than the CPUs, so a flood of logins leaves a core to everything else")
 	fs.DurationVar(&cfg.passwordWait, "password-wait", course.DefaultPasswordWait, "how long a login waits for a free password check before a 503 with Retry-After")
 	fs.IntVar(&cfg.maxRelays, "max-relays", relay.DefaultMaxConns, "open /ws/relay connections (one per open lesson page) before a 503")
+	fs.IntVar(&cfg.maxInFlight, "max-in-flight", relay.DefaultMaxTotal, "requests the wire transport relays at once, over all pages; more wait in line (-max-queue)")
+	fs.IntVar(&cfg.maxQueue, "max-queue", relay.DefaultMaxQueue, "requests that may wait for one of -max-in-flight, each page told its place (\"queued (n ahead)\"); past it a run is refused as \"the server is busy\" (0: no line)")
+	fs.DurationVar(&cfg.queueWait, "queue-wait", relay.DefaultQueueWait, "longest a request waits in line before it is refused")
 	fs.DurationVar(&cfg.relayIdle, "relay-idle", relay.DefaultIdleTimeout, "a /ws/relay connection with no request for this long is closed (the page reopens it on its next run)")
 	fs.IntVar(&cfg.maxViewers, "max-viewers", wsstream.DefaultMaxConns, "open /ws/stream connections before a 503")
 	fs.DurationVar(&cfg.pingInterval, "ws-ping", relay.DefaultPingInterval, "how often the WebSockets are pinged; a peer that misses a ping is dropped")
@@ -134,11 +140,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.streamMaxDelay < 0 || cfg.streamMaxDelay > time.Minute {
 		return config{}, fmt.Errorf("-stream-max-delay %v: want 0 to 1m", cfg.streamMaxDelay)
 	}
-	if cfg.passwordChecks < 0 || cfg.maxRelays < 1 || cfg.maxViewers < 1 {
-		return config{}, errors.New("-password-checks, -max-relays and -max-viewers take a positive count")
+	if cfg.passwordChecks < 0 || cfg.maxRelays < 1 || cfg.maxViewers < 1 || cfg.maxInFlight < 1 {
+		return config{}, errors.New("-password-checks, -max-relays, -max-viewers and -max-in-flight take a positive count")
 	}
-	if cfg.passwordWait < 0 || cfg.relayIdle <= 0 || cfg.pingInterval <= 0 {
-		return config{}, errors.New("-password-wait, -relay-idle and -ws-ping take a positive duration")
+	if cfg.maxQueue < 0 || cfg.maxQueue > relay.MaxMaxQueue {
+		return config{}, fmt.Errorf("-max-queue %d: want 0 to %d", cfg.maxQueue, relay.MaxMaxQueue)
+	}
+	if cfg.passwordWait < 0 || cfg.relayIdle <= 0 || cfg.pingInterval <= 0 || cfg.queueWait <= 0 {
+		return config{}, errors.New("-password-wait, -relay-idle, -ws-ping and -queue-wait take a positive duration")
 	}
 	if cfg.maxBody < 1 {
 		return config{}, fmt.Errorf("-max-body %d: want a positive size", cfg.maxBody)

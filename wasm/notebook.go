@@ -864,6 +864,13 @@ func (v *view) Checks(cs []wireproto.CheckResult) {
 	v.tape.Checks = cs
 }
 
+// Queued shows that the relay has every slot taken: the head, or an
+// error, replaces it.
+func (v *view) Queued(ahead int) {
+	n := itoa(ahead)
+	dom.Replace(v.into, build(render.El("p", render.A("class", "out-queued", "data-queued", n), render.Text("queued ("+n+" ahead)"))))
+}
+
 func (v *view) Head(h render.Head) {
 	v.tape.SetHead(h)
 	v.el = build(v.out.Head(h))

@@ -68,5 +68,12 @@ type wireReceiver interface {
 	SizeLine(line string, data []byte, at wireproto.Duration)
 }
 
+// queuedReceiver is a Receiver told that the relay has every slot taken
+// and the request waits in line with ahead others before it; told again as
+// the line moves, until the request's first frame of its own comes.
+type queuedReceiver interface {
+	Queued(ahead int)
+}
+
 // errStopped is what Send returns when its stop channel closed.
 var errStopped = errors.New("stopped")

@@ -163,6 +163,10 @@ func (w *wireCall) deliver(f *wireproto.Frame) (done bool, err error) {
 		}
 	case wireproto.FrameError:
 		return true, &wireError{"the server could not relay the request: " + f.Message}
+	case wireproto.FrameQueued:
+		if q, ok := w.recv.(queuedReceiver); ok && !w.headed {
+			q.Queued(f.Ahead)
+		}
 	}
 	return false, nil
 }

@@ -410,6 +410,57 @@ func TestWireStreamCellShowsChunksLiveAndStops(t *testing.T) {
 	}
 }
 
+// A request waiting in the relay's line shows its place, kept up to date,
+// until the head replaces it.
+func TestWireCellShowsItsPlaceInTheQueue(t *testing.T) {
+	doc, socks := wirePage(t, &fake{}, "GET /hello")
+	cell := q(t, doc, "#cell-1")
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	ws := socks.socket(t, 0)
+	ws.Call("open")
+	id := waitSent(t, ws, 1)[0].ID
+	for _, ahead := range []int{40, 3} {
+		serve(t, ws, wireproto.Frame{Type: wireproto.FrameQueued, ID: id, Ahead: ahead})
+		n := itoa(ahead)
+		waitFor(t, "the cell to say "+n+" ahead", func() bool {
+			p, ok := dom.Query(cell, "[data-outputs] [data-queued]")
+			return ok && dom.Attr(p, "data-queued") == n && dom.Attr(p, "class") == "out-queued" && text(p) == "queued ("+n+" ahead)"
+		})
+	}
+	if got := len(dom.QueryAll(cell, "[data-queued]")); got != 1 {
+		t.Errorf("%d queue notes, want the one replaced in place", got)
+	}
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameHead, ID: id, Status: 200, Reason: "OK"},
+		wireproto.Frame{Type: wireproto.FrameEnd, ID: id})
+	waitFor(t, "the run to finish", state(cell))
+	if _, ok := dom.Query(cell, "[data-queued]"); ok {
+		t.Error("the queue note stays once the answer came")
+	}
+	if got := dom.Attr(cell, "data-state"); got != "done" {
+		t.Errorf("data-state = %q", got)
+	}
+}
+
+// A request refused because the line is full says so, in place of its
+// place in line.
+func TestWireQueueFullShowsWhy(t *testing.T) {
+	doc, socks := wirePage(t, &fake{}, "GET /hello")
+	cell := q(t, doc, "#cell-1")
+	q(t, cell, "[data-run]").Call("dispatch", "click")
+	ws := socks.socket(t, 0)
+	ws.Call("open")
+	id := waitSent(t, ws, 1)[0].ID
+	serve(t, ws, wireproto.Frame{Type: wireproto.FrameQueued, ID: id, Ahead: 0},
+		wireproto.Frame{Type: wireproto.FrameError, ID: id, Message: "the server is busy: this request waited 30s in the queue, with 2 still ahead of it; try again in a moment"})
+	waitFor(t, "the run to fail", state(cell))
+	if _, ok := dom.Query(cell, "[data-queued]"); ok {
+		t.Error("the queue note stays beside the error")
+	}
+	if got := text(q(t, cell, "[data-error]")); !strings.Contains(got, "waited 30s in the queue") {
+		t.Errorf("error = %q", got)
+	}
+}
+
 func TestWireErrorFrameShowsItsMessage(t *testing.T) {
 	doc, socks := wirePage(t, &fake{}, "GET http://10.0.0.1/")
 	cell := q(t, doc, "#cell-1")

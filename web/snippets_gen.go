@@ -222,7 +222,7 @@ var snippets = []Snippet{
 	{
 		Route: "/ws/relay",
 		File:  "server/relay/relay.go",
-		Line:  161,
+		Line:  165,
 		HTML: "<pre class=\"chroma\"><code><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// ServeHTTP upgrades to a WebSocket (same-origin pages only), then reads</span><span class=\"w\">\n" +
 			"</span></span></span><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// frames until the page leaves: each send starts one relay, each cancel</span><span class=\"w\">\n" +
 			"</span></span></span><span class=\"line\"><span class=\"cl\"><span class=\"c1\">// stops one. When the connection ends, for whatever reason, every relay it</span><span class=\"w\">\n" +

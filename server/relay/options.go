@@ -17,12 +17,27 @@ const (
 	MaxMaxHeaderBytes      = 1 << 20
 	DefaultMaxPerConn      = 4 // a lesson page runs one cell at a time, "Run all" a few
 	MaxMaxPerConn          = 64
-	DefaultMaxTotal        = 256
-	MaxMaxTotal            = 1 << 16
-	DefaultTimeout         = 60 * time.Second // /stream takes up to 30 s
-	MaxTimeout             = 10 * time.Minute
-	DefaultWriteTimeout    = 10 * time.Second // a page that stops reading is let go
-	MaxWriteTimeout        = time.Minute
+	// DefaultMaxTotal: a class of 1 000 pressing Run on the stream cell
+	// holds 1 000 relays for ~15 s each (10 greetings, pauses of up to
+	// 3 s); with 256 slots the fourth wave would start ~45 s later, past
+	// DefaultQueueWait. A held relay costs memory, not CPU: measured on
+	// loopback, 1 024 held streams took ~60 KiB each (relay and /stream
+	// sides together, one process), ~62 MiB in all.
+	DefaultMaxTotal = 1024
+	MaxMaxTotal     = 1 << 16
+	// DefaultMaxQueue: a lecture of 1 000 students pressing "Run all" at
+	// once sends up to 4 000 requests (DefaultMaxPerConn each); past the
+	// slots they all wait in line rather than some being refused.
+	DefaultMaxQueue = 4096
+	MaxMaxQueue     = 1 << 20
+	// DefaultQueueWait: past half a minute a student has given up waiting
+	// and is better told the server is busy.
+	DefaultQueueWait    = 30 * time.Second
+	MaxQueueWait        = 10 * time.Minute
+	DefaultTimeout      = 60 * time.Second // /stream takes up to 30 s
+	MaxTimeout          = 10 * time.Minute
+	DefaultWriteTimeout = 10 * time.Second // a page that stops reading is let go
+	MaxWriteTimeout     = time.Minute
 	// DefaultMaxConns: an idle connection holds about 20 KiB, so the cap
 	// bounds them near 80 MiB; a lecture of 1 000 students with a few tabs
 	// each fits.
@@ -96,9 +111,24 @@ func WithMaxPerConn(n int) Option {
 }
 
 // WithMaxTotal caps the requests in flight over all connections, clamped to
-// [1, MaxMaxTotal].
+// [1, MaxMaxTotal]. One more waits in line for a slot (WithMaxQueue).
 func WithMaxTotal(n int) Option {
 	return func(r *Relay) { r.maxTotal = min(max(n, 1), MaxMaxTotal) }
+}
+
+// WithMaxQueue caps the requests that wait for a slot when all
+// WithMaxTotal are in flight, clamped to [0, MaxMaxQueue]. The page is
+// told its place in line; one more is answered with an error frame saying
+// the server is busy. 0 refuses at once when every slot is taken.
+func WithMaxQueue(n int) Option {
+	return func(r *Relay) { r.maxQueue = min(max(n, 0), MaxMaxQueue) }
+}
+
+// WithQueueWait caps how long a request waits in line for a slot, clamped
+// to [1 ms, MaxQueueWait]; then it is answered with an error frame saying
+// how long it waited. The relay's own timeout starts once it has a slot.
+func WithQueueWait(d time.Duration) Option {
+	return func(r *Relay) { r.queueWait = min(max(d, time.Millisecond), MaxQueueWait) }
 }
 
 // WithTimeout caps one whole exchange, from sending the request to the last

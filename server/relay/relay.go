@@ -10,13 +10,13 @@
 //
 // The protocol is wireproto.Frame, one per binary message. The client sends
 // FrameSend (with an ID it picks) and FrameCancel; the server answers each
-// send with FrameSent, FrameHead, zero or more FrameChunk, a FrameCheck if
+// send with FrameQueued while it waits for a slot (see admission), FrameSent, FrameHead, zero or more FrameChunk, a FrameCheck if
 // the send carried expectations, and FrameEnd, or with a FrameError at any
 // point, after which that ID is free again. Relay.Send makes one exchange and is
 // also what `wirebook check` calls, so there is one sender.
 //
 // Bad input is answered in one of two ways. A request the relay will not or
-// cannot make (a refused target, too many in flight, a dead server) is a
+// cannot make (a refused target, a full queue, a dead server) is a
 // FrameError for its ID, and the connection goes on: the student fixes the
 // cell and runs it again. A message that breaks the protocol (not binary,
 // not a frame, a server-to-client frame, an ID already in flight) means the
@@ -55,16 +55,18 @@ type Relay struct {
 	maxMessage, maxBody, maxHeader int64
 	maxSent                        int
 	maxPerConn, maxTotal, maxConns int
+	maxQueue                       int
 	timeout, writeTimeout          time.Duration
+	queueWait                      time.Duration
 	idleTimeout, pingInterval      time.Duration
 	log                            *slog.Logger
 
 	conns *wslimit.Gate
 
-	slots  chan struct{} // one per request in flight, over all connections
-	dialer net.Dialer
-	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
-	tls    *tls.Config // for https; nil means the system's roots
+	admission *admission // the slots of requests in flight, over all connections, and the line for them
+	dialer    net.Dialer
+	lookup    func(ctx context.Context, host string) ([]netip.Addr, error)
+	tls       *tls.Config // for https; nil means the system's roots
 
 	wg sync.WaitGroup // connections and relays still running
 }
@@ -78,6 +80,8 @@ func New(opts ...Option) *Relay {
 		maxSent:      DefaultMaxSentBytes,
 		maxPerConn:   DefaultMaxPerConn,
 		maxTotal:     DefaultMaxTotal,
+		maxQueue:     DefaultMaxQueue,
+		queueWait:    DefaultQueueWait,
 		maxConns:     DefaultMaxConns,
 		timeout:      DefaultTimeout,
 		writeTimeout: DefaultWriteTimeout,
@@ -93,7 +97,7 @@ func New(opts ...Option) *Relay {
 	}
 	r.hosts = nil
 	r.conns = wslimit.NewGate(r.maxConns, "/ws/relay")
-	r.slots = make(chan struct{}, r.maxTotal)
+	r.admission = newAdmission(r.maxTotal, r.maxQueue)
 	r.lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	}

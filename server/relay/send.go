@@ -10,8 +10,8 @@ import (
 )
 
 // Send makes the request f (a FrameSend) describes and gives emit what
-// comes back, one frame at a time and in order: Sent (the request as
-// written), Head, a Chunk for each piece of the body as it arrives, a Check
+// comes back, one frame at a time and in order: Queued while it waits for
+// one of the relay's slots, Sent (the request as written), Head, a Chunk for each piece of the body as it arrives, a Check
 // if f carries expectations, then End; or an Error at any point, which is
 // the last frame. A request the relay will not write (see buildRequest) is
 // an Error before anything is sent. Every frame
@@ -59,10 +59,10 @@ func (r *Relay) Send(ctx context.Context, f wireproto.Frame, emit func(*wireprot
 		fail(err.Error())
 		return
 	}
-	select {
-	case r.slots <- struct{}{}:
-	default:
-		fail("too many requests in flight: the server is relaying " + strconv.Itoa(r.maxTotal) + " already; try again shortly")
+	if msg, ok := r.admit(ctx, f.ID, emit); !ok {
+		if msg != "" {
+			fail(msg)
+		}
 		return
 	}
 
@@ -71,7 +71,7 @@ func (r *Relay) Send(ctx context.Context, f wireproto.Frame, emit func(*wireprot
 	stop()
 	// The slot is free before the last frame goes out, so a client that
 	// sends again the moment it reads that frame finds it free.
-	<-r.slots
+	r.admission.release()
 	if last == nil {
 		return // no one to tell
 	}

@@ -18,9 +18,10 @@ const (
 	FrameError                       // server → client: the relay failed; Message says why
 	FrameCheck                       // server → client: the cell's expectations, checked; sent before End
 	FrameSent                        // server → client: the request as written on the connection; sent before Head
+	FrameQueued                      // server → client: every slot is taken; Ahead requests wait before this one
 )
 
-var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error", "check", "sent"}
+var frameTypeNames = [...]string{"", "send", "cancel", "head", "chunk", "end", "error", "check", "sent", "queued"}
 
 func (t FrameType) String() string {
 	if t > 0 && int(t) < len(frameTypeNames) {
@@ -102,6 +103,9 @@ type Frame struct {
 
 	// Check:
 	Checks []CheckResult
+
+	// Queued: how many requests, of every page, wait ahead of this one.
+	Ahead int
 }
 
 // AppendBinary appends the encoding of f to dst: the type byte, the ID as a
@@ -161,6 +165,11 @@ func (f *Frame) AppendBinary(dst []byte) ([]byte, error) {
 		dst = appendBool(dst, f.Truncated)
 	case FrameError:
 		dst = appendString(dst, f.Message)
+	case FrameQueued:
+		if f.Ahead < 0 {
+			return dst, errNegative
+		}
+		dst = appendUvarint(dst, uint64(f.Ahead))
 	case FrameCheck:
 		if len(f.Checks) > MaxFrameChecks {
 			return dst, errors.New("wireproto: more than " + strconv.Itoa(MaxFrameChecks) + " checks in a frame")
@@ -275,6 +284,10 @@ func DecodeFrame(b []byte) (Frame, error) {
 		f.Truncated = d.bool()
 	case FrameError:
 		f.Message = d.string()
+	case FrameQueued:
+		if f.Ahead = int(d.duration()); f.Ahead > math.MaxInt32 && d.err == nil {
+			d.fail("queue position past 31 bits")
+		}
 	case FrameCheck:
 		f.Checks = d.checks()
 	default:

@@ -36,6 +36,8 @@ var roundTripFrames = []struct {
 	{"end", Frame{Type: FrameEnd, ID: 3, Bytes: 1 << 40, Connect: Millisecond, FirstByte: 2 * Millisecond, Total: 30 * Second, Truncated: true}},
 	{"end of an empty body", Frame{Type: FrameEnd, ID: 3}},
 	{"error", Frame{Type: FrameError, ID: 12, Message: "dial tcp 127.0.0.1:2599: connect: connection refused"}},
+	{"queued", Frame{Type: FrameQueued, ID: 13, Ahead: 4095}},
+	{"queued first in line", Frame{Type: FrameQueued, ID: 14}},
 	{"check", Frame{Type: FrameCheck, ID: 5, Checks: []CheckResult{
 		{Line: 1, Pass: true, Text: "HTTP 200", Got: "200", Want: "200"},
 		{Line: 3, Pass: false, Text: `header "Content-Type" contains "text/plain"`, Got: `"text/html; charset=utf-8"`, Want: `contains "text/plain"`},
@@ -101,7 +103,8 @@ func TestFrameEncodeRefuses(t *testing.T) {
 		frame Frame
 	}{
 		{"unknown type", Frame{Type: 0}},
-		{"type past the last", Frame{Type: FrameSent + 1}},
+		{"type past the last", Frame{Type: FrameQueued + 1}},
+		{"negative queue position", Frame{Type: FrameQueued, Ahead: -1}},
 		{"too many checks", Frame{Type: FrameCheck, Checks: make([]CheckResult, MaxFrameChecks+1)}},
 		{"a negative check line", Frame{Type: FrameCheck, Checks: []CheckResult{{Line: -1}}}},
 		{"too many response headers", Frame{Type: FrameHead, Status: 200, Headers: tooMany}},
@@ -154,6 +157,8 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"head without its raw bytes", []byte{byte(FrameHead), 1, 0, 200, 1, 0, 0}, 7, "truncated varint"},
 		{"chunk without its size line", []byte{byte(FrameChunk), 1, 1, 'a', 0}, 5, "truncated varint"},
 		{"end without its bool", []byte{byte(FrameEnd), 1, 0, 0, 0, 0}, 6, "truncated bool"},
+		{"queued without its count", []byte{byte(FrameQueued), 1}, 2, "truncated varint"},
+		{"queue position past 31 bits", []byte{byte(FrameQueued), 1, 0x80, 0x80, 0x80, 0x80, 0x08}, 7, "queue position past 31 bits"},
 		{"duration past 63 bits", []byte{byte(FrameChunk), 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, 13, "value past 63 bits"},
 	}
 	for _, tc := range tests {
@@ -226,7 +231,7 @@ func TestDecodeFrameAllocatesWithinInput(t *testing.T) {
 
 func TestFrameTypeString(t *testing.T) {
 	t.Parallel()
-	want := map[FrameType]string{FrameSend: "send", FrameCancel: "cancel", FrameHead: "head", FrameChunk: "chunk", FrameEnd: "end", FrameError: "error", FrameCheck: "check", FrameSent: "sent", 0: "frame(0)", 99: "frame(99)"}
+	want := map[FrameType]string{FrameSend: "send", FrameCancel: "cancel", FrameHead: "head", FrameChunk: "chunk", FrameEnd: "end", FrameError: "error", FrameCheck: "check", FrameSent: "sent", FrameQueued: "queued", 0: "frame(0)", 99: "frame(99)"}
 	for ft, w := range want {
 		if got := ft.String(); got != w {
 			t.Errorf("FrameType(%d).String() = %q, want %q", ft, got, w)

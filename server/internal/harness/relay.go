@@ -212,6 +212,7 @@ func (c *RelayConn) exchange(ctx context.Context, id uint32, url string, h Hooks
 func (out *Outcome) add(f wireproto.Frame, h Hooks) (bool, error) {
 	switch f.Type {
 	case wireproto.FrameSent: // the request as it left, before the head
+	case wireproto.FrameQueued: // every slot was taken; it waits its turn
 	case wireproto.FrameHead:
 		out.Status = f.Status
 		if h.OnHead != nil {
