@@ -228,7 +228,7 @@ func (b *bench) measureOverhead(ctx context.Context) {
 		b.unmeasured("9. overhead", errors.New("no wrk on PATH: run `go tool task wrk` (apt-get install wrk)"))
 		return
 	}
-	b.say("9. a bare net/http handler and /hello (log to a file), %d wrk runs of %v in turn", len(overheadRounds), b.cfg.load.Duration)
+	b.say("9. a bare net/http handler and /hello (log to a file), %v each, twice, in 1 s wrk runs in turn", b.cfg.load.Duration)
 	r, err := measureOverhead(ctx, wrk, b.cfg.bin, b.cfg.load.Duration)
 	if err != nil {
 		b.unmeasured("9. overhead", err)

@@ -427,7 +427,8 @@ func (f figureTable) overhead() {
 		return
 	}
 	f.row("9. /hello (log to a file) vs a bare net/http handler", o.value(), f.r.target(tOverhead))
-	f.row("   req/s each run, bare · /hello", fmt.Sprintf("%s · %s", fmtRates(o.Bare.Runs), fmtRates(o.Wirebook.Runs)), nil)
+	f.row("   req/s of the 1 s runs, bare", fmtRates(o.Bare.Runs), nil)
+	f.row("   … /hello", fmtRates(o.Wirebook.Runs), nil)
 	f.row("   access lines after the stop", fmt.Sprintf("%d for %d requests wrk counted, %d lost", o.LogLines, o.Wirebook.Requests, o.lost()), nil)
 }
 
@@ -531,8 +532,8 @@ func (r *results) otherNotes() []string {
 		notes = append(notes, "8. "+s.Method+"; durations are performance.now() differences, which Chromium coarsens to 0.1 ms on a page that is not cross-origin isolated")
 	}
 	if o := r.Overhead; o != nil {
-		notes = append(notes, fmt.Sprintf("9. own wirebook, its log written to a file by the shell's redirection; the bare handler runs in the bench's process; %s, in the order %s; req/s = all requests / all seconds of each side",
-			o.Wrk, strings.Join(overheadRounds, ", ")))
+		notes = append(notes, fmt.Sprintf("9. own wirebook, its log written to a file by the shell's redirection; the bare handler runs in the bench's process; %d runs of %s, bare and /hello in turn (bare, wirebook, wirebook, bare, …); the figure is the median over the pairs of runs side by side of (bare − /hello) / bare; req/s over all runs = all requests / all seconds of each side",
+			len(o.Order), o.Wrk))
 	}
 	return notes
 }
