@@ -432,12 +432,13 @@ func (f figureTable) overhead() {
 	f.row("   access lines after the stop", fmt.Sprintf("%d for %d requests wrk counted, %d lost", o.LogLines, o.Wirebook.Requests, o.lost()), nil)
 }
 
+// fmtRates is the spread of a side's runs (the JSON has each).
 func fmtRates(rs []float64) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = strconv.FormatFloat(r, 'f', 0, 64)
+	if len(rs) == 0 {
+		return "–"
 	}
-	return strings.Join(parts, ", ")
+	s := slices.Sorted(slices.Values(rs))
+	return fmt.Sprintf("min %.0f, median %.0f, max %.0f req/s", s[0], s[len(s)/2], s[len(s)-1])
 }
 
 // fmtChars is what a lesson holds in localStorage: characters (UTF-16
