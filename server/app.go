@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"wirebook/server/accesslog"
 	"wirebook/server/course"
 	"wirebook/server/files"
 	"wirebook/server/greetings"
@@ -50,6 +51,7 @@ const (
 type app struct {
 	cfg       config
 	log       *slog.Logger
+	logs      *accesslog.Buffer // under log: access lines wait in it, the rest go through
 	hosts     guard.Hosts
 	course    *course.Course
 	files     http.Handler
@@ -74,7 +76,8 @@ type listener struct {
 // newApp builds every handler from cfg, in the order they depend on each
 // other, and the listeners that serve them. Nothing listens yet.
 func newApp(cfg config, logOut io.Writer) (*app, error) {
-	a := &app{cfg: cfg, log: slog.New(slog.NewTextHandler(logOut, nil)), hosts: guard.NewHosts(cfg.hosts...)}
+	logs := accesslog.NewBuffer(logOut)
+	a := &app{cfg: cfg, logs: logs, log: slog.New(slog.NewTextHandler(logs.Now(), nil)), hosts: guard.NewHosts(cfg.hosts...)}
 	root, err := servedFolder(cfg.files)
 	if err != nil {
 		return nil, err
@@ -259,6 +262,7 @@ func (a *app) closeListeners() {
 // shutdown so they end at once instead of holding Shutdown for their full
 // length.
 func (a *app) serve(ctx context.Context) error {
+	defer a.logs.Close() // after the stop line: every access line is written
 	if a.listeners[0].ln == nil {
 		if err := a.listen(); err != nil {
 			return err

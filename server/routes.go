@@ -93,7 +93,7 @@ func (a *app) middleware(name string, h http.Handler) http.Handler {
 	h = guard.CloseAfterChunked(h)
 	h = a.hosts.Check(h)
 	h = accesslog.Recover(a.log)(h)
-	h = accesslog.Log(a.log, name)(h)
+	h = accesslog.Log(a.logs, name)(h)
 	h = proxy.RealIP(a.cfg.trustProxy)(h)
 	return a.counted(h)
 }

@@ -2,6 +2,7 @@ package accesslog
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +13,7 @@ import (
 func TestLogWritesOneLinePerRequest(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&buf, nil))
-	h := Log(log, "main")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := Log(&buf, "main")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
 		_, _ = w.Write([]byte("short and stout"))
 	}))
@@ -32,9 +32,8 @@ func TestLogWritesOneLinePerRequest(t *testing.T) {
 
 func TestLogForwardsFlush(t *testing.T) {
 	t.Parallel()
-	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	var flushErr error = errNotRun
-	h := Log(log, "main")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := Log(io.Discard, "main")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("x"))
 		flushErr = http.NewResponseController(w).Flush()
 	}))
@@ -58,7 +57,7 @@ func TestRecoverAnswers500AndLogs(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	h := Log(log, "main")(Recover(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := Log(&buf, "main")(Recover(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	})))
 	rec := httptest.NewRecorder()
@@ -86,7 +85,7 @@ func TestLogNamesTheClient(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			h := Log(slog.New(slog.NewTextHandler(&buf, nil)), "main")(http.NotFoundHandler())
+			h := Log(&buf, "main")(http.NotFoundHandler())
 			r := httptest.NewRequest("GET", "/", nil)
 			r.RemoteAddr = tt.remoteAddr
 			h.ServeHTTP(httptest.NewRecorder(), r)

@@ -84,6 +84,65 @@ func Start(ctx context.Context, bin, logDir, name string, args ...string) (*Chil
 	return c, c.awaitStart(started)
 }
 
+// StartLogFile is Start with the child's output going straight to the
+// file at path, as `wirebook > path` does: nothing reads it while the
+// child runs, so the log costs wirebook what a file costs and this
+// process nothing. The counts (Served, CleanExit, LastLines) are read from
+// the file once the child has exited.
+func StartLogFile(ctx context.Context, bin, path, name string, args ...string) (*Child, error) {
+	c := &Child{Name: name, done: make(chan struct{}),
+		log: logCounts{requests: map[string]int{}, linesOf: map[string]string{}}}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	c.cmd = exec.CommandContext(ctx, bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	c.cmd.Stdout, c.cmd.Stderr = f, f
+	SetDeathSignal(c.cmd)
+	err = c.cmd.Start()
+	f.Close() // the child holds its own copy
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() {
+		c.exitErr = c.cmd.Wait()
+		if r, err := os.Open(path); err == nil {
+			c.read(r, nil)
+			r.Close()
+		}
+		close(c.done)
+	}()
+	var url string
+	WaitFor(ctx, StartTimeout, func() bool {
+		url = startedInFile(path)
+		return url != "" || c.Alive() != nil
+	})
+	if url == "" {
+		c.Kill()
+		return nil, fmt.Errorf("%s did not log its start within %v: %s", name, StartTimeout, c.LastLines())
+	}
+	c.URL, c.Addr = url, strings.TrimPrefix(url, "http://")
+	return c, nil
+}
+
+// startedInFile is the URL of the start line in the log at path, if it is
+// there yet.
+func startedInFile(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if u, ok := StartedURL(sc.Text()); ok {
+			return u
+		}
+	}
+	return ""
+}
+
 // start starts the process with its output on the returned pipe.
 func (c *Child) start(ctx context.Context, bin string, args []string) (*os.File, error) {
 	pr, pw, err := os.Pipe()
@@ -124,6 +183,7 @@ func (c *Child) closeLog() {
 
 // read copies the child's output to its log file and keeps the counts the
 // tools check: access lines by path, panics, errors, start and stop lines.
+// With started nil it only counts.
 func (c *Child) read(r io.Reader, started chan struct{}) {
 	var w *bufio.Writer
 	if c.log.file != nil {
@@ -139,7 +199,7 @@ func (c *Child) read(r io.Reader, started chan struct{}) {
 			w.WriteByte('\n')
 		}
 		c.mu.Lock()
-		if c.log.count(line) == 1 {
+		if c.log.count(line) == 1 && started != nil {
 			c.URL, _ = StartedURL(line)
 			c.Addr = strings.TrimPrefix(c.URL, "http://")
 			close(started)

@@ -84,6 +84,30 @@ func TestStartReadsItsURLAndStopsItWithSIGINT(t *testing.T) {
 	}
 }
 
+func TestStartLogFileReadsItsURLFromTheFileAndCountsAtExit(t *testing.T) {
+	path := t.TempDir() + "/fake.log"
+	srv, err := StartLogFile(t.Context(), fakeWirebook(t, "serves"), path, "fake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.URL != "http://127.0.0.1:4242" || srv.Addr != "127.0.0.1:4242" {
+		t.Errorf("URL %q, Addr %q, want http://127.0.0.1:4242", srv.URL, srv.Addr)
+	}
+	if _, err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.CleanExit(); err != nil {
+		t.Errorf("clean exit read from the file: %v", err)
+	}
+}
+
+func TestStartLogFileSaysWhyItExited(t *testing.T) {
+	_, err := StartLogFile(t.Context(), fakeWirebook(t, "fails"), t.TempDir()+"/fake.log", "fake")
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("error %v, want it to quote the child's last words", err)
+	}
+}
+
 func TestStartSaysWhyItExited(t *testing.T) {
 	_, err := Start(t.Context(), fakeWirebook(t, "fails"), "", "fake")
 	if err == nil || !strings.Contains(err.Error(), "address already in use") {

@@ -8,8 +8,9 @@
 // with wrk, drives the lesson page in headless Chromium, holds
 // thousands of /ws/stream viewers open, times /hello while 48 clients
 // guess /secure's password, counts the idle /ws/relay WebSockets it
-// keeps against its cap, and times the page saving a student's work in
-// localStorage and restoring it. A missed target is a figure, not a
+// keeps against its cap, times the page saving a student's work in
+// localStorage and restoring it, and sets /hello beside a bare net/http
+// handler to price wirebook's own layers. A missed target is a figure, not a
 // failure: it exits non-zero only when a row could not be measured.
 package main
 
@@ -50,7 +51,7 @@ func main() {
 }
 
 // The rows of the issue, in its order; -rows picks some.
-var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews", "save"}
+var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews", "save", "overhead"}
 
 type config struct {
 	bin, wasm, out string
@@ -153,6 +154,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.rows["idlews"] && ctx.Err() == nil {
 		b.measureIdleWS(ctx)
 	}
+	if cfg.rows["overhead"] && ctx.Err() == nil {
+		b.measureOverhead(ctx)
+	}
 	if ctx.Err() != nil {
 		b.unmeasured("bench", ctx.Err())
 	}
@@ -216,6 +220,21 @@ func (b *bench) measureIdleWS(ctx context.Context) {
 		return
 	}
 	b.res.IdleWS = &r
+}
+
+func (b *bench) measureOverhead(ctx context.Context) {
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		b.unmeasured("9. overhead", errors.New("no wrk on PATH: run `go tool task wrk` (apt-get install wrk)"))
+		return
+	}
+	b.say("9. a bare net/http handler and /hello (log to a file), %v each, twice, in 1 s wrk runs in turn", b.cfg.load.Duration)
+	r, err := measureOverhead(ctx, wrk, b.cfg.bin, b.cfg.load.Duration)
+	if err != nil {
+		b.unmeasured("9. overhead", err)
+		return
+	}
+	b.res.Overhead = &r
 }
 
 // measureMain runs rows 3, 4, 8 and 1 on one wirebook. Its -stream flags only

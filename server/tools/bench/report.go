@@ -29,6 +29,7 @@ type results struct {
 	Bcrypt     *bcryptResult    `json:"bcrypt_attack,omitempty"`
 	IdleWS     *idleWSResult    `json:"idle_websockets,omitempty"`
 	Saved      *savedResult     `json:"saved_work,omitempty"`
+	Overhead   *overheadResult  `json:"overhead,omitempty"`
 	Targets    []target         `json:"targets"`
 	Unmeasured []string         `json:"unmeasured,omitempty"`
 	Seconds    float64          `json:"bench_seconds"`
@@ -81,11 +82,12 @@ const (
 	tBcrypt    = "/hello p99 under 48 bcrypt attackers"
 	tIdleWS    = "idle WebSockets held"
 	tSave      = "save after a run, median"
+	tOverhead  = "/hello slower than a bare net/http handler"
 )
 
 // targets checks each budget that was measured.
 func (r *results) targets() []target {
-	return slices.Concat(r.endpointTargets(), r.pageTargets(), r.memoryTargets(), r.attackTargets(), r.savedTargets())
+	return slices.Concat(r.endpointTargets(), r.pageTargets(), r.memoryTargets(), r.attackTargets(), r.savedTargets(), r.overheadTargets())
 }
 
 // savedTargets is row 8: the typical save, the median, against the issue's
@@ -97,6 +99,23 @@ func (r *results) savedTargets() []target {
 	}
 	t := atMost(tSave, s.SaveMedian, saveMaxMs, "ms")
 	t.Detail = fmt.Sprintf("%d saves, p90 %s, max %s", s.Saves, fmtMs(s.SaveP90), fmtMs(s.SaveMax))
+	return []target{t}
+}
+
+// overheadTargets is row 9: wirebook's layers against a bare handler,
+// with every request in the access log.
+func (r *results) overheadTargets() []target {
+	o := r.Overhead
+	if o == nil {
+		return nil
+	}
+	t := atMost(tOverhead, o.OverheadPct, overheadMaxPct, "%")
+	t.Want += ", 0 errors, no access line lost"
+	t.Met = o.met()
+	t.Detail = fmt.Sprintf("%d errors, %d access lines for %d requests wrk counted", o.Bare.Errors+o.Wirebook.Errors, o.LogLines, o.Wirebook.Requests)
+	if o.CleanExit != "" {
+		t.Detail += "; " + o.CleanExit
+	}
 	return []target{t}
 }
 
@@ -289,7 +308,7 @@ func (f figureTable) row(name, value string, t *target) {
 
 func (r *results) printFigures(w io.Writer) {
 	f := figureTable{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0), r: r}
-	if r.Wasm != nil || r.Page != nil || r.Stream != nil || r.Memory != nil || r.Bcrypt != nil || r.IdleWS != nil || r.Saved != nil {
+	if r.Wasm != nil || r.Page != nil || r.Stream != nil || r.Memory != nil || r.Bcrypt != nil || r.IdleWS != nil || r.Saved != nil || r.Overhead != nil {
 		fmt.Fprintln(f.tw, "FIGURE\tVALUE\tTARGET\t")
 	}
 	f.wasm()
@@ -299,6 +318,7 @@ func (r *results) printFigures(w io.Writer) {
 	f.bcrypt()
 	f.idleWS()
 	f.saved()
+	f.overhead()
 	f.tw.Flush()
 }
 
@@ -401,6 +421,26 @@ func (f figureTable) saved() {
 	}
 }
 
+func (f figureTable) overhead() {
+	o := f.r.Overhead
+	if o == nil {
+		return
+	}
+	f.row("9. /hello (log to a file) vs a bare net/http handler", o.value(), f.r.target(tOverhead))
+	f.row("   req/s of the 1 s runs, bare", fmtRates(o.Bare.Runs), nil)
+	f.row("   … /hello", fmtRates(o.Wirebook.Runs), nil)
+	f.row("   access lines after the stop", fmt.Sprintf("%d for %d requests wrk counted, %d lost", o.LogLines, o.Wirebook.Requests, o.lost()), nil)
+}
+
+// fmtRates is the spread of a side's runs (the JSON has each).
+func fmtRates(rs []float64) string {
+	if len(rs) == 0 {
+		return "–"
+	}
+	s := slices.Sorted(slices.Values(rs))
+	return fmt.Sprintf("min %.0f, median %.0f, max %.0f req/s", s[0], s[len(s)/2], s[len(s)-1])
+}
+
 // fmtChars is what a lesson holds in localStorage: characters (UTF-16
 // code units, what localStorage counts), and what they weigh at two bytes
 // each.
@@ -491,6 +531,10 @@ func (r *results) otherNotes() []string {
 	}
 	if s := r.Saved; s != nil && s.Saves > 0 {
 		notes = append(notes, "8. "+s.Method+"; durations are performance.now() differences, which Chromium coarsens to 0.1 ms on a page that is not cross-origin isolated")
+	}
+	if o := r.Overhead; o != nil {
+		notes = append(notes, fmt.Sprintf("9. own wirebook, its log written to a file by the shell's redirection; the bare handler runs in the bench's process; %d runs of %s, bare and /hello in turn (bare, wirebook, wirebook, bare, …); the figure is the median over the pairs of runs side by side of (bare − /hello) / bare; req/s over all runs = all requests / all seconds of each side",
+			len(o.Order), o.Wrk))
 	}
 	return notes
 }
