@@ -344,6 +344,9 @@ func (c *Child) Alive() error {
 // RSSKiB is the child's resident memory.
 func (c *Child) RSSKiB() (int64, error) { return RSSKiB(c.cmd.Process.Pid) }
 
+// CPUSeconds is the CPU time the child has used so far.
+func (c *Child) CPUSeconds() (float64, error) { return CPUSeconds(c.cmd.Process.Pid) }
+
 // CleanExit checks what a stopped child left: exit status 0, exactly one
 // stop line and it is the last line, no panic, no error line.
 func (c *Child) CleanExit() error {

@@ -36,3 +36,33 @@ func RSSKiB(pid int) (int64, error) {
 	}
 	return ParseVmRSS(b)
 }
+
+// ParseCPUSeconds reads the CPU time a process has used, user and system,
+// from the text of /proc/<pid>/stat: fields 14 and 15, in clock ticks of
+// 1/100 s (USER_HZ, 100 on every Linux this runs on). The command name in
+// parentheses may hold spaces, so fields count from its closing one.
+func ParseCPUSeconds(stat []byte) (float64, error) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("no command name in the stat line")
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("a stat line of %d fields after the name", len(f))
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return float64(utime+stime) / 100, nil
+}
+
+// CPUSeconds is the CPU time process pid has used.
+func CPUSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	return ParseCPUSeconds(b)
+}

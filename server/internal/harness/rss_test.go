@@ -48,3 +48,15 @@ func TestRSSOfThisProcess(t *testing.T) {
 		t.Errorf("RSS %d KiB, want a positive size", kib)
 	}
 }
+
+func TestParseCPUSeconds(t *testing.T) {
+	t.Parallel()
+	stat := []byte("4242 (wire book) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 8 0 100 0 0\n")
+	got, err := ParseCPUSeconds(stat)
+	if err != nil || got != 3.25 {
+		t.Errorf("ParseCPUSeconds = %v, %v; want 3.25 (250 + 75 ticks)", got, err)
+	}
+	if _, err := ParseCPUSeconds([]byte("4242 (short) S 1")); err == nil {
+		t.Error("read a cut stat line")
+	}
+}

@@ -51,7 +51,7 @@ func main() {
 }
 
 // The rows of the issue, in its order; -rows picks some.
-var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews", "save", "overhead"}
+var allRows = []string{"endpoints", "wasm", "page", "stream", "memory", "bcrypt", "idlews", "save", "overhead", "lecture"}
 
 type config struct {
 	bin, wasm, out string
@@ -154,6 +154,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.rows["idlews"] && ctx.Err() == nil {
 		b.measureIdleWS(ctx)
 	}
+	if cfg.rows["lecture"] && ctx.Err() == nil {
+		b.measureLecture(ctx)
+	}
 	if cfg.rows["overhead"] && ctx.Err() == nil {
 		b.measureOverhead(ctx)
 	}
@@ -220,6 +223,16 @@ func (b *bench) measureIdleWS(ctx context.Context) {
 		return
 	}
 	b.res.IdleWS = &r
+}
+
+func (b *bench) measureLecture(ctx context.Context) {
+	b.say("10. %d students pressing Run all on the app lesson, started over %v", lectureStudents, lectureRamp)
+	r, err := measureLecture(ctx, b.cfg.bin, lectureStudents)
+	if err != nil {
+		b.unmeasured("10. lecture", err)
+		return
+	}
+	b.res.Lecture = &r
 }
 
 func (b *bench) measureOverhead(ctx context.Context) {

@@ -30,6 +30,7 @@ type results struct {
 	IdleWS     *idleWSResult    `json:"idle_websockets,omitempty"`
 	Saved      *savedResult     `json:"saved_work,omitempty"`
 	Overhead   *overheadResult  `json:"overhead,omitempty"`
+	Lecture    *lectureResult   `json:"lecture,omitempty"`
 	Targets    []target         `json:"targets"`
 	Unmeasured []string         `json:"unmeasured,omitempty"`
 	Seconds    float64          `json:"bench_seconds"`
@@ -83,11 +84,12 @@ const (
 	tIdleWS    = "idle WebSockets held"
 	tSave      = "save after a run, median"
 	tOverhead  = "/hello slower than a bare net/http handler"
+	tLecture   = "lecture of 1 000: per cell p99"
 )
 
 // targets checks each budget that was measured.
 func (r *results) targets() []target {
-	return slices.Concat(r.endpointTargets(), r.pageTargets(), r.memoryTargets(), r.attackTargets(), r.savedTargets(), r.overheadTargets())
+	return slices.Concat(r.endpointTargets(), r.pageTargets(), r.memoryTargets(), r.attackTargets(), r.savedTargets(), r.overheadTargets(), r.lectureTargets())
 }
 
 // savedTargets is row 8: the typical save, the median, against the issue's
@@ -99,6 +101,20 @@ func (r *results) savedTargets() []target {
 	}
 	t := atMost(tSave, s.SaveMedian, saveMaxMs, "ms")
 	t.Detail = fmt.Sprintf("%d saves, p90 %s, max %s", s.Saves, fmtMs(s.SaveP90), fmtMs(s.SaveMax))
+	return []target{t}
+}
+
+// lectureTargets is row 10: every cell of every student answered, none
+// refused, none wrong, and the p99 of a cell within the issue's 250 ms.
+func (r *results) lectureTargets() []target {
+	l := r.Lecture
+	if l == nil {
+		return nil
+	}
+	t := atMost(tLecture, l.P99Ms, lectureP99MaxMs, "ms")
+	t.Want += ", every cell answered, 0 refused, 0 errors"
+	t.Met = t.Met && l.Answered == l.Expected && l.Refused == 0 && l.Errors == 0
+	t.Detail = l.value()
 	return []target{t}
 }
 
@@ -308,7 +324,7 @@ func (f figureTable) row(name, value string, t *target) {
 
 func (r *results) printFigures(w io.Writer) {
 	f := figureTable{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0), r: r}
-	if r.Wasm != nil || r.Page != nil || r.Stream != nil || r.Memory != nil || r.Bcrypt != nil || r.IdleWS != nil || r.Saved != nil || r.Overhead != nil {
+	if r.Wasm != nil || r.Page != nil || r.Stream != nil || r.Memory != nil || r.Bcrypt != nil || r.IdleWS != nil || r.Saved != nil || r.Overhead != nil || r.Lecture != nil {
 		fmt.Fprintln(f.tw, "FIGURE\tVALUE\tTARGET\t")
 	}
 	f.wasm()
@@ -319,6 +335,7 @@ func (r *results) printFigures(w io.Writer) {
 	f.idleWS()
 	f.saved()
 	f.overhead()
+	f.lecture()
 	f.tw.Flush()
 }
 
@@ -418,6 +435,20 @@ func (f figureTable) saved() {
 	f.row("   the lesson's saved work after Run all", fmtChars(s.Chars, s.Keys), nil)
 	if s.WithOutput > 0 {
 		f.row(fmt.Sprintf("   restore at page start, %d of %d cells with an output restored", s.Restored, s.WithOutput), fmtMs(s.RestoreMs), nil)
+	}
+}
+
+func (f figureTable) lecture() {
+	l := f.r.Lecture
+	if l == nil {
+		return
+	}
+	f.row(fmt.Sprintf("10. lecture: %d students, Run all on %d cells each", l.Students, l.CellsEach), l.value(), nil)
+	f.row("   per cell p50 / p99 / max (a stream cell to its head)", fmt.Sprintf("%s / %s / %s", fmtMs(l.P50Ms), fmtMs(l.P99Ms), fmtMs(l.MaxMs)), f.r.target(tLecture))
+	f.row("   server RSS peak, CPU", fmt.Sprintf("%s, %.1f s in %.1f s", fmtKiB(l.RSSPeakKiB*kib), l.CPUSeconds, l.Seconds), nil)
+	f.row("   one student's first visit", fmtKiB(l.FirstVisitBytes), nil)
+	for _, s := range l.Samples {
+		f.row("   e.g.", s, nil)
 	}
 }
 

@@ -168,3 +168,24 @@ func TestSavedWorkRowPrintsTheSavesBesideTheirBudgetAndWritesJSON(t *testing.T) 
 		t.Errorf("no saves measured, yet targets %+v", ts)
 	}
 }
+
+func TestLectureRowIsMetOnlyWhenEveryCellIsAnswered(t *testing.T) {
+	t.Parallel()
+	ok := lectureResult{Students: 1000, StudentsDone: 1000, CellsEach: 13, Answered: 13000, Expected: 13000, P50Ms: 1.6, P99Ms: 200}
+	for _, tt := range []struct {
+		name string
+		r    lectureResult
+		met  bool
+	}{
+		{"all answered, fast", ok, true},
+		{"slow p99", func() lectureResult { r := ok; r.P99Ms = 300; return r }(), false},
+		{"one refused", func() lectureResult { r := ok; r.Refused, r.Answered = 1, 12999; return r }(), false},
+		{"one wrong", func() lectureResult { r := ok; r.Errors = 1; return r }(), false},
+	} {
+		r := &results{Lecture: &tt.r}
+		ts := r.lectureTargets()
+		if len(ts) != 1 || ts[0].Met != tt.met {
+			t.Errorf("%s: targets %+v, want met=%v", tt.name, ts, tt.met)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"wirebook/server/internal/harness"
+	"wirebook/server/syllabus"
+	"wirebook/web"
+)
+
+// The lecture row: a class pressing Run all at once on the largest lesson.
+const (
+	lectureStudents = 1000
+	lectureRamp     = 5 * time.Second
+	lectureSeed     = 1
+	lectureLimit    = 4 * time.Minute
+	lectureP99MaxMs = 250 // the issue's target, per cell
+)
+
+// lectureResult is row 10.
+type lectureResult struct {
+	Students        int      `json:"students"`
+	StudentsDone    int      `json:"students_who_ran_every_cell"`
+	CellsEach       int      `json:"cells_each"`
+	Answered        int      `json:"cells_answered"`
+	Expected        int      `json:"cells_expected"`
+	Refused         int64    `json:"refused"`
+	Errors          int64    `json:"errors"`
+	P50Ms           float64  `json:"per_cell_p50_ms"`
+	P99Ms           float64  `json:"per_cell_p99_ms"`
+	MaxMs           float64  `json:"per_cell_max_ms"`
+	FirstVisitBytes int64    `json:"first_visit_bytes"`
+	RSSPeakKiB      int64    `json:"server_rss_peak_kib"`
+	CPUSeconds      float64  `json:"server_cpu_seconds"`
+	Seconds         float64  `json:"lecture_seconds"`
+	Samples         []string `json:"error_samples,omitempty"`
+}
+
+// measureLecture starts its own wirebook and has a class of students run
+// every cell of the app lesson through it (harness.Lecture), sampling the
+// server's memory and reading its CPU time.
+func measureLecture(ctx context.Context, bin string, students int) (lectureResult, error) {
+	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	if err != nil {
+		return lectureResult{}, err
+	}
+	l, _ := course.Find("app")
+	if l == nil {
+		return lectureResult{}, errors.New("the embedded course has no app lesson")
+	}
+	srv, err := harness.Start(ctx, bin, "", "wirebook", "-addr", "127.0.0.1:0")
+	if err != nil {
+		return lectureResult{}, err
+	}
+	defer srv.Stop()
+	cpu0, _ := srv.CPUSeconds()
+	var peak int64
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kib, err := srv.RSSKiB(); err == nil {
+				peak = max(peak, kib)
+			}
+			select {
+			case <-t.C:
+			case <-done:
+				return
+			}
+		}
+	}()
+	r := harness.Lecture(ctx, srv.URL, harness.LectureConfig{Students: students, Ramp: lectureRamp, Seed: lectureSeed,
+		Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: lectureLimit})
+	close(done)
+	<-sampled
+	cpu1, _ := srv.CPUSeconds()
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return lectureResult{
+		Students: students, StudentsDone: r.Students, CellsEach: len(l.Cells), Answered: r.Completed, Expected: r.Expected,
+		Refused: r.Refused, Errors: r.Errors, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max),
+		FirstVisitBytes: r.FirstVisitBytes, RSSPeakKiB: peak, CPUSeconds: cpu1 - cpu0, Seconds: r.Took.Seconds(), Samples: r.Samples,
+	}, nil
+}
+
+func (l *lectureResult) value() string {
+	return fmt.Sprintf("%d of %d cells answered, %d refused, %d errors", l.Answered, l.Expected, l.Refused, l.Errors)
+}
