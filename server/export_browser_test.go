@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
@@ -98,55 +96,13 @@ func TestDownloadHurlFromTheLessonPage(t *testing.T) {
 	t.Parallel()
 	in := start(t)
 	ctx := browser(t)
-	dir := t.TempDir()
-	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
-	}); err != nil {
+	d := newDownloader(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(in.urls["main"]+"/lessons/files")); err != nil {
 		t.Fatal(err)
 	}
-	names := make(chan string, 1)
-	done := make(chan string, 1)
-	if err := chromedp.ListenBrowser(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *cdpbrowser.EventDownloadWillBegin:
-			names <- e.SuggestedFilename
-		case *cdpbrowser.EventDownloadProgress:
-			if e.State == cdpbrowser.DownloadProgressStateCompleted || e.State == cdpbrowser.DownloadProgressStateCanceled {
-				done <- e.GUID + " " + string(e.State)
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(in.urls["main"]+"/lessons/files"),
-		chromedp.Click(`.page-actions details.download > summary`),
-		chromedp.WaitVisible(`[data-export="hurl"]`),
-		chromedp.Click(`[data-export="hurl"]`),
-	); err != nil {
-		t.Fatal(err)
-	}
-	var name, result string
-	for name == "" || result == "" {
-		select {
-		case name = <-names:
-		case result = <-done:
-		case <-ctx.Done():
-			t.Fatalf("no download finished: %v", ctx.Err())
-		case <-time.After(time.Minute): // a bound, not a wait: the events end it
-			t.Fatal("no download finished within a minute; the server's CSP form-action must allow 'self'")
-		}
-	}
-	guid, state, _ := strings.Cut(result, " ")
-	if state != string(cdpbrowser.DownloadProgressStateCompleted) {
-		t.Fatalf("the download ended %s", state)
-	}
+	name, got := d.click(t, ctx, "hurl")
 	if name != "files.hurl" {
 		t.Errorf("the download is named %q, want files.hurl", name)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, guid))
-	if err != nil {
-		t.Fatal(err)
 	}
 	l, _ := embeddedCourse(t).Find("files")
 	for _, want := range []string{"# Exported by wirebook from the lessons", "\nGET " + in.urls["main"] + "/files/\n"} {

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,10 +119,7 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 	res.Errors = errs.N.Load() - res.Refused
 	res.FirstVisitBytes = visit.Load()
 	res.Samples = errs.Snapshot()
-	slices.Sort(times)
-	if len(times) > 0 {
-		res.P50, res.P99, res.Max = times[len(times)/2], times[min(len(times)-1, len(times)*99/100)], times[len(times)-1]
-	}
+	res.P50, res.P99, res.Max = quantiles(times)
 	return res
 }
 

@@ -140,9 +140,16 @@ func (l *Loader) result(took time.Duration, all []time.Duration) LoadResult {
 	for k, e := range l.endpoints {
 		r.PerEndpoint[e.String()] += l.perEndpoint[k].Load()
 	}
-	if len(all) > 0 {
-		slices.Sort(all)
-		r.P50, r.P99, r.Max = all[len(all)/2], all[len(all)*99/100], all[len(all)-1]
-	}
+	r.P50, r.P99, r.Max = quantiles(all)
 	return r
+}
+
+// quantiles sorts ds and returns its median, 99th percentile and maximum;
+// zeros for none.
+func quantiles(ds []time.Duration) (p50, p99, most time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0, 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[len(ds)*99/100], ds[len(ds)-1]
 }
