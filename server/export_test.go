@@ -138,16 +138,7 @@ func TestExportToAFolderThatIsNotThereExits1(t *testing.T) {
 // its main address, which answers every course path.
 func TestExportNotebookRunsInJupyter(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("jupyter-nbconvert"); err != nil {
-		t.Fatal("jupyter-nbconvert is not installed, and this test executes the notebook with it (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel python3-requests)")
-	}
-	// /redirect points outside (kdm.training), where requests follows it
-	// and a machine offline fails; here it points at a local page instead.
-	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "redirected")
-	}))
-	t.Cleanup(away.Close)
-	in := start(t, "-course-ports=0,0,0,0", "-stream-max-delay", "1ms", "-redirect-to", away.URL)
+	in := startForJupyter(t, "-stream-max-delay", "1ms")
 	dir := t.TempDir()
 	nb := filepath.Join(dir, "course.ipynb")
 	if _, stderr, code := runExportCmd(t, "-format", "ipynb", "-base", in.urls["main"], "-o", nb); code != 0 {
@@ -242,6 +233,23 @@ func appWork(t *testing.T) (*export.Saved, *syllabus.Lesson) {
 	return s, l
 }
 
+// startForJupyter starts a wirebook for a test that runs an exported
+// notebook in Jupyter, which fails rather than skips without
+// jupyter-nbconvert. It listens on free ports (-course-ports=0,0,0,0), and
+// its /redirect, which points outside (kdm.training) where requests would
+// follow it and a machine offline fails, points at a local page instead.
+func startForJupyter(t *testing.T, args ...string) *instance {
+	t.Helper()
+	if _, err := exec.LookPath("jupyter-nbconvert"); err != nil {
+		t.Fatal("jupyter-nbconvert is not installed, and this test executes the notebook with it (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel python3-requests)")
+	}
+	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "redirected")
+	}))
+	t.Cleanup(away.Close)
+	return start(t, append([]string{"-course-ports=0,0,0,0", "-redirect-to", away.URL}, args...)...)
+}
+
 // postExport posts the lesson page's Download form as a browser does.
 func postExport(t *testing.T, url, format string, state any) (*http.Response, []byte) {
 	t.Helper()
@@ -274,14 +282,7 @@ func postExport(t *testing.T, url, format string, state any) (*http.Response, []
 // form was posted to.
 func TestExportedWorkNotebookRunsInJupyter(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("jupyter-nbconvert"); err != nil {
-		t.Fatal("jupyter-nbconvert is not installed, and this test executes the notebook with it (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel python3-requests)")
-	}
-	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "redirected")
-	}))
-	t.Cleanup(away.Close)
-	in := start(t, "-course-ports=0,0,0,0", "-stream-max-delay", "1ms", "-redirect-to", away.URL)
+	in := startForJupyter(t, "-stream-max-delay", "1ms")
 	state, l := appWork(t)
 	resp, raw := postExport(t, in.urls["main"]+"/export/app", "ipynb", state)
 	if resp.StatusCode != http.StatusOK {

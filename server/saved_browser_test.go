@@ -5,11 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"html"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -200,14 +196,7 @@ func (d *downloader) click(t *testing.T, ctx context.Context, format string) (st
 // wirebook's own expectation parser.
 func TestExportsOfTheStudentsWork(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("jupyter-nbconvert"); err != nil {
-		t.Fatal("jupyter-nbconvert is not installed (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel python3-requests)")
-	}
-	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "redirected")
-	}))
-	t.Cleanup(away.Close)
-	in := start(t, "-course-ports=0,0,0,0", "-stream-count=3", "-stream-max-delay=1ms", "-redirect-to", away.URL)
+	in := startForJupyter(t, "-stream-count=3", "-stream-max-delay=1ms")
 	ctx := browser(t)
 	d := newDownloader(t, ctx)
 	const edit = "GET /greeting?lang=es&name=Zoe"
