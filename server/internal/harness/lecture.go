@@ -41,6 +41,14 @@ type LectureResult struct {
 	Took                time.Duration
 	Samples             []string
 	Expected, Completed int // cells expected (students × cells) and answered
+	PerCell             []CellTiming // each cell's times, in the lesson's order
+}
+
+// CellTiming is one cell's times across the class.
+type CellTiming struct {
+	N             int    // the cell's number in the lesson
+	Target        string // what it asks for, "/hello"
+	P50, P99, Max time.Duration
 }
 
 func (r LectureResult) String() string {
@@ -68,6 +76,7 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 		full      atomic.Int64
 		mu        sync.Mutex
 		times     []time.Duration
+		perCell   = make([][]time.Duration, len(cfg.Cells))
 		visit     atomic.Int64
 	)
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
@@ -94,10 +103,11 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 				return
 			}
 			visit.Store(n)
-			_, err = student(ctx, base, cfg.Cells, func(d time.Duration) {
+			_, err = student(ctx, base, cfg.Cells, func(cell int, d time.Duration) {
 				completed.Add(1)
 				mu.Lock()
 				times = append(times, d)
+				perCell[cell] = append(perCell[cell], d)
 				mu.Unlock()
 			})
 			switch {
@@ -120,6 +130,11 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 	res.FirstVisitBytes = visit.Load()
 	res.Samples = errs.Snapshot()
 	res.P50, res.P99, res.Max = quantiles(times)
+	for i, ds := range perCell {
+		ct := CellTiming{N: cfg.Cells[i].N, Target: cfg.Cells[i].Request.Method + " " + cfg.Cells[i].Request.Target}
+		ct.P50, ct.P99, ct.Max = quantiles(ds)
+		res.PerCell = append(res.PerCell, ct)
+	}
 	return res
 }
 
@@ -135,7 +150,7 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 	// get returns what came over the wire, and the body decoded: a static
 	// file is taken in brotli, as a browser takes it, and only counted; the
 	// page, which is read, in gzip (the standard library reads no brotli).
-	get := func(url, accept string) (sent int64, body []byte, err error) {
+	get := func(url, accept string, read bool) (sent int64, body []byte, err error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return 0, nil, err
@@ -146,10 +161,14 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 			return 0, nil, err
 		}
 		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err == nil && resp.StatusCode != http.StatusOK {
-			err = fmt.Errorf("GET %s: %s", url, resp.Status)
+		if resp.StatusCode != http.StatusOK {
+			return 0, nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 		}
+		if !read { // counted, not kept: a class's 600 MB of downloads would be the load tool's garbage
+			sent, err = io.Copy(io.Discard, resp.Body)
+			return sent, nil, err
+		}
+		b, err := io.ReadAll(resp.Body)
 		sent = int64(len(b))
 		if err == nil && resp.Header.Get("Content-Encoding") == "gzip" {
 			var zr *gzip.Reader
@@ -159,7 +178,7 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 		}
 		return sent, b, err
 	}
-	total, html, err := get(page, "gzip")
+	total, html, err := get(page, "gzip", true)
 	if err != nil {
 		return 0, err
 	}
@@ -170,7 +189,7 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 			continue
 		}
 		seen[m[1]] = true
-		n, _, err := get(origin+m[1], "br, gzip")
+		n, _, err := get(origin+m[1], "br, gzip", false)
 		if err != nil {
 			return total, err
 		}
@@ -184,7 +203,7 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 
 // student runs every cell in order over one relay connection, calling
 // answered with each cell's time; the first failure ends the student's run.
-func student(ctx context.Context, base string, cells []*lesson.Cell, answered func(time.Duration)) (int, error) {
+func student(ctx context.Context, base string, cells []*lesson.Cell, answered func(cell int, took time.Duration)) (int, error) {
 	rc, _, err := DialRelay(ctx, base, nil)
 	if err != nil {
 		return 0, fmt.Errorf("%w: /ws/relay: %v", errRefused, err)
@@ -203,7 +222,7 @@ func student(ctx context.Context, base string, cells []*lesson.Cell, answered fu
 			if err != nil {
 				return i, fmt.Errorf("cell %d %s: %w", c.N, req.Target, err)
 			}
-			answered(first)
+			answered(i, first)
 			continue
 		}
 		id := uint32(i + 1)
@@ -243,7 +262,7 @@ func student(ctx context.Context, base string, cells []*lesson.Cell, answered fu
 		if took == 0 {
 			took = time.Since(began)
 		}
-		answered(took)
+		answered(i, took)
 	}
 	return len(cells), nil
 }

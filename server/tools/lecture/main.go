@@ -89,6 +89,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "cells answered: %d of %d\n", r.Completed, r.Expected)
 	fmt.Fprintf(out, "refused: %d\nerrors: %d\n", r.Refused, r.Errors)
 	fmt.Fprintf(out, "per cell: p50 %v, p99 %v, max %v (a stream cell to its head)\n", r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Max.Round(100*time.Microsecond))
+	for _, c := range r.PerCell {
+		fmt.Fprintf(out, "  cell %d %s: p50 %v, p99 %v, max %v\n", c.N, c.Target, c.P50.Round(100*time.Microsecond), c.P99.Round(100*time.Microsecond), c.Max.Round(100*time.Microsecond))
+	}
 	fmt.Fprintf(out, "first visit: %s bytes\n", strconv.FormatInt(r.FirstVisitBytes, 10))
 	if child != nil {
 		fmt.Fprintf(out, "server RSS peak: %d KiB\n", peak)

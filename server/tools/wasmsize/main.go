@@ -34,6 +34,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("wasmsize", flag.ContinueOnError)
 	top := fs.Int("top", 10, "how many packages to list")
 	file := fs.String("wasm", "", "read this `module` (built with its names) instead of building ./wasm")
+	in := fs.String("in", "", "list the functions of this `package` instead (as the package list names it, e.g. internal_strconv)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,15 +57,19 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sizes, err := packageSizes(b)
+	funcs, err := funcSizes(b)
 	if err != nil {
 		return err
+	}
+	sizes := packageSizes(funcs)
+	if *in != "" {
+		sizes = functionsOf(funcs, *in)
 	}
 	total := 0
 	for _, s := range sizes {
 		total += s.bytes
 	}
-	fmt.Fprintf(out, "%-40s %10s %6s\n", "package", "code bytes", "share")
+	fmt.Fprintf(out, "%-40s %10s %6s\n", cmp.Or(*in, "package"), "code bytes", "share")
 	for _, s := range sizes[:min(*top, len(sizes))] {
 		fmt.Fprintf(out, "%-40s %10d %5.1f%%\n", s.pkg, s.bytes, 100*float64(s.bytes)/float64(total))
 	}
@@ -77,9 +82,9 @@ type packageSize struct {
 	bytes int
 }
 
-// packageSizes sums the body of each function of a WebAssembly module by
-// the Go package its name starts with, largest first.
-func packageSizes(b []byte) ([]packageSize, error) {
+// funcSizes is the body size of each function of a WebAssembly module,
+// by its name.
+func funcSizes(b []byte) ([]packageSize, error) {
 	if len(b) < 8 || string(b[:4]) != "\x00asm" {
 		return nil, errors.New("not a WebAssembly module")
 	}
@@ -143,16 +148,42 @@ func packageSizes(b []byte) ([]packageSize, error) {
 	if len(names) == 0 {
 		return nil, errors.New("the module has no function names: build it without -ldflags=-s -w")
 	}
-	sum := map[string]int{}
+	out := make([]packageSize, len(bodies))
 	for i, n := range bodies {
-		sum[packageOf(names[imported+i])] += n
+		out[i] = packageSize{names[imported+i], n}
+	}
+	return out, nil
+}
+
+// packageSizes sums funcs by the Go package each name starts with,
+// largest first.
+func packageSizes(funcs []packageSize) []packageSize {
+	sum := map[string]int{}
+	for _, f := range funcs {
+		sum[packageOf(f.pkg)] += f.bytes
 	}
 	var out []packageSize
 	for p, n := range sum {
 		out = append(out, packageSize{p, n})
 	}
-	slices.SortFunc(out, func(a, b packageSize) int { return cmp.Or(b.bytes-a.bytes, strings.Compare(a.pkg, b.pkg)) })
-	return out, nil
+	bySize(out)
+	return out
+}
+
+// functionsOf is the functions of package pkg, largest first.
+func functionsOf(funcs []packageSize, pkg string) []packageSize {
+	var out []packageSize
+	for _, f := range funcs {
+		if packageOf(f.pkg) == pkg {
+			out = append(out, f)
+		}
+	}
+	bySize(out)
+	return out
+}
+
+func bySize(s []packageSize) {
+	slices.SortFunc(s, func(a, b packageSize) int { return cmp.Or(b.bytes-a.bytes, strings.Compare(a.pkg, b.pkg)) })
 }
 
 // packageOf is the package of a Go function's symbol name

@@ -39,18 +39,22 @@ func module() []byte {
 
 func TestPackageSizes(t *testing.T) {
 	t.Parallel()
-	got, err := packageSizes(module())
+	funcs, err := funcSizes(module())
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := packageSizes(funcs)
 	want := []packageSize{{"main", 5}, {"a/b", 3}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("packageSizes = %v, want %v", got, want)
 	}
-	if _, err := packageSizes([]byte("not wasm")); err == nil {
+	if got, want := functionsOf(funcs, "a/b"), []packageSize{{"a/b.c.d", 3}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("functionsOf(a/b) = %v, want %v", got, want)
+	}
+	if _, err := funcSizes([]byte("not wasm")); err == nil {
 		t.Error("read a file that is not a module")
 	}
-	if _, err := packageSizes(module()[:20]); err == nil {
+	if _, err := funcSizes(module()[:20]); err == nil {
 		t.Error("read a cut module")
 	}
 }
