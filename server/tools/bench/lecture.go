@@ -22,6 +22,7 @@ const (
 
 // lectureResult is row 10.
 type lectureResult struct {
+	Instances       int      `json:"instances"` // 2 or more: behind nginx
 	Students        int      `json:"students"`
 	StudentsDone    int      `json:"students_who_ran_every_cell"`
 	CellsEach       int      `json:"cells_each"`
@@ -33,16 +34,18 @@ type lectureResult struct {
 	P99Ms           float64  `json:"per_cell_p99_ms"`
 	MaxMs           float64  `json:"per_cell_max_ms"`
 	FirstVisitBytes int64    `json:"first_visit_bytes"`
-	RSSPeakKiB      int64    `json:"server_rss_peak_kib"`
-	CPUSeconds      float64  `json:"server_cpu_seconds"`
+	RSSPeakKiB      int64    `json:"server_rss_peak_kib"` // the instances' peaks, summed
+	RSSPeaksKiB     []int64  `json:"server_rss_peaks_kib"`
+	CPUSeconds      float64  `json:"server_cpu_seconds"` // the instances', summed
 	Seconds         float64  `json:"lecture_seconds"`
 	Samples         []string `json:"error_samples,omitempty"`
 }
 
-// measureLecture starts its own wirebook and has a class of students run
-// every cell of the app lesson through it (harness.Lecture), sampling the
-// server's memory and reading its CPU time.
-func measureLecture(ctx context.Context, bin string, students int) (lectureResult, error) {
+// measureLecture starts a hall of instances wirebooks (two or more behind
+// nginx, nginxBin) and has a class of students run every cell of the app
+// lesson through it (harness.Lecture), sampling each server's memory and
+// reading its CPU time.
+func measureLecture(ctx context.Context, bin, nginxBin string, instances, students int) (lectureResult, error) {
 	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
 	if err != nil {
 		return lectureResult{}, err
@@ -51,40 +54,19 @@ func measureLecture(ctx context.Context, bin string, students int) (lectureResul
 	if l == nil {
 		return lectureResult{}, errors.New("the embedded course has no app lesson")
 	}
-	srv, err := harness.Start(ctx, bin, "", "wirebook", "-addr", "127.0.0.1:0")
+	hall, err := harness.OpenHall(ctx, bin, nginxBin, instances)
 	if err != nil {
 		return lectureResult{}, err
 	}
-	defer srv.Stop()
-	cpu0, _ := srv.CPUSeconds()
-	var peak int64
-	done := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if kib, err := srv.RSSKiB(); err == nil {
-				peak = max(peak, kib)
-			}
-			select {
-			case <-t.C:
-			case <-done:
-				return
-			}
-		}
-	}()
-	r := harness.Lecture(ctx, srv.URL, harness.LectureConfig{Students: students, Ramp: lectureRamp, Seed: lectureSeed,
+	defer hall.Close()
+	r, u := hall.Lecture(ctx, harness.LectureConfig{Students: students, Ramp: lectureRamp, Seed: lectureSeed,
 		Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: lectureLimit})
-	close(done)
-	<-sampled
-	cpu1, _ := srv.CPUSeconds()
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return lectureResult{
-		Students: students, StudentsDone: r.Students, CellsEach: len(l.Cells), Answered: r.Completed, Expected: r.Expected,
+		Instances: instances, Students: students, StudentsDone: r.Students, CellsEach: len(l.Cells), Answered: r.Completed, Expected: r.Expected,
 		Refused: r.Refused, Errors: r.Errors, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max),
-		FirstVisitBytes: r.FirstVisitBytes, RSSPeakKiB: peak, CPUSeconds: cpu1 - cpu0, Seconds: r.Took.Seconds(), Samples: r.Samples,
+		FirstVisitBytes: r.FirstVisitBytes, RSSPeakKiB: u.TotalRSSPeakKiB(), RSSPeaksKiB: u.RSSPeakKiB, CPUSeconds: u.TotalCPUSeconds(),
+		Seconds: r.Took.Seconds(), Samples: r.Samples,
 	}, nil
 }
 

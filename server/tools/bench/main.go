@@ -227,12 +227,24 @@ func (b *bench) measureIdleWS(ctx context.Context) {
 
 func (b *bench) measureLecture(ctx context.Context) {
 	b.say("10. %d students pressing Run all on the app lesson, started over %v", lectureStudents, lectureRamp)
-	r, err := measureLecture(ctx, b.cfg.bin, lectureStudents)
+	r, err := measureLecture(ctx, b.cfg.bin, "", 1, lectureStudents)
 	if err != nil {
 		b.unmeasured("10. lecture", err)
+	} else {
+		b.res.Lecture = &r
+	}
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		b.unmeasured("10. lecture behind nginx", errors.New("no nginx on PATH: run `go tool task nginx`"))
 		return
 	}
-	b.res.Lecture = &r
+	b.say("10. the same class on two wirebooks behind nginx (the README's block)")
+	r2, err := measureLecture(ctx, b.cfg.bin, nginx, 2, lectureStudents)
+	if err != nil {
+		b.unmeasured("10. lecture behind nginx", err)
+		return
+	}
+	b.res.LectureNginx = &r2
 }
 
 func (b *bench) measureOverhead(ctx context.Context) {

@@ -187,5 +187,12 @@ func TestLectureRowIsMetOnlyWhenEveryCellIsAnswered(t *testing.T) {
 		if len(ts) != 1 || ts[0].Met != tt.met {
 			t.Errorf("%s: targets %+v, want met=%v", tt.name, ts, tt.met)
 		}
+		behind := tt.r
+		behind.Instances = 2
+		r = &results{Lecture: &ok, LectureNginx: &behind}
+		ts = r.lectureTargets()
+		if len(ts) != 2 || !ts[0].Met || ts[1].Met != tt.met || ts[1].Name != tLecture2 {
+			t.Errorf("%s behind nginx: targets %+v, want the second met=%v", tt.name, ts, tt.met)
+		}
 	}
 }

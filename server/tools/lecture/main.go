@@ -1,11 +1,13 @@
 // Command lecture is a class pressing Run all at once: it starts a
-// wirebook (bin/wirebook, as go tool task build makes it) and has each of
+// wirebook (bin/wirebook, as go tool task build makes it), or several
+// behind nginx, and has each of
 // -students do what a browser does on a lesson page — the first visit
 // (the page and every static file), then every cell over /ws/relay, in
 // order, checked against the lesson's expectations. It prints one line per
 // figure and exits 1 if any student was refused or got a wrong answer.
 //
 //	go run ./server/tools/lecture -students 1000 -ramp 5s
+//	go run ./server/tools/lecture -instances 2   # two wirebooks behind nginx
 //
 // Loopback only; every wait is bounded by -limit.
 package main
@@ -38,6 +40,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("lecture", flag.ContinueOnError)
 	bin := fs.String("bin", "bin/wirebook", "the wirebook `binary` to start")
 	base := fs.String("base", "", "a running wirebook's `URL` to use instead of starting one")
+	instances := fs.Int("instances", 1, "how many wirebooks to start; more than one are put behind nginx with the README's block")
+	nginx := fs.String("nginx", "nginx", "the nginx `binary`, for -instances 2 or more")
+	keep := fs.Bool("keep", false, "keep the servers' logs, and nginx's with each request's times, and say where")
 	students := fs.Int("students", 1000, "how many students")
 	ramp := fs.Duration("ramp", 5*time.Second, "students start spread over this `long`")
 	seed := fs.Uint64("seed", 1, "the seed of the students' start order")
@@ -54,36 +59,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if l == nil {
 		return fmt.Errorf("no lesson %q in the embedded course", *slug)
 	}
-	var child *harness.Child
-	if *base == "" {
-		child, err = harness.Start(ctx, *bin, "", "wirebook", "-addr", "127.0.0.1:0")
+	cfg := harness.LectureConfig{Students: *students, Ramp: *ramp, Seed: *seed, Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: *limit}
+	var (
+		r     harness.LectureResult
+		usage *harness.Usage
+	)
+	if *base != "" {
+		r = harness.Lecture(ctx, *base, cfg)
+	} else {
+		hall, err := harness.OpenHall(ctx, *bin, *nginx, *instances)
 		if err != nil {
 			return err
 		}
-		defer child.Stop()
-		*base = child.URL
+		defer hall.Close()
+		if hall.Keep = *keep; *keep {
+			fmt.Fprintf(out, "logs: %s\n", hall.Dir())
+		}
+		var u harness.Usage
+		r, u = hall.Lecture(ctx, cfg)
+		usage = &u
 	}
-	cfg := harness.LectureConfig{Students: *students, Ramp: *ramp, Seed: *seed, Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: *limit}
-	var peak int64
-	done := make(chan struct{})
-	if child != nil {
-		go func() { // the server's memory, sampled while the class runs
-			t := time.NewTicker(100 * time.Millisecond)
-			defer t.Stop()
-			for {
-				if kib, err := child.RSSKiB(); err == nil {
-					peak = max(peak, kib)
-				}
-				select {
-				case <-t.C:
-				case <-done:
-					return
-				}
-			}
-		}()
-	}
-	r := harness.Lecture(ctx, *base, cfg)
-	close(done)
 	fmt.Fprintf(out, "lecture: %s\n", r)
 	fmt.Fprintf(out, "students: %d of %d ran every cell of %s (%d cells each)\n", r.Students, *students, cfg.Page, len(l.Cells))
 	fmt.Fprintf(out, "cells answered: %d of %d\n", r.Completed, r.Expected)
@@ -93,8 +88,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "  cell %d %s: p50 %v, p99 %v, max %v\n", c.N, c.Target, c.P50.Round(100*time.Microsecond), c.P99.Round(100*time.Microsecond), c.Max.Round(100*time.Microsecond))
 	}
 	fmt.Fprintf(out, "first visit: %s bytes\n", strconv.FormatInt(r.FirstVisitBytes, 10))
-	if child != nil {
-		fmt.Fprintf(out, "server RSS peak: %d KiB\n", peak)
+	if usage != nil {
+		fmt.Fprintf(out, "servers: %d, %v\n", *instances, usage)
 	}
 	for _, s := range r.Samples {
 		fmt.Fprintf(out, "  e.g. %s\n", s)

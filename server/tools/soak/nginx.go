@@ -9,186 +9,15 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"text/template"
 	"time"
 
 	"nhooyr.io/websocket"
 
 	"wirebook/server/internal/harness"
 )
-
-// nginxConf is the classroom block of the README with what a soak needs on
-// top: every path nginx writes inside dir, so it runs without root and
-// leaves nothing behind, and proxy_bind, so wirebook sees the proxy at an
-// address (127.0.0.2) no test client uses and -trust-proxy can tell the two
-// apart on one loopback.
-var nginxConf = template.Must(template.New("nginx.conf").Parse(`# written by wirebook's soak; nginx -p {{.Dir}} -c {{.Dir}}/nginx.conf
-daemon off;
-master_process on;
-worker_processes 1;
-pid {{.Dir}}/nginx.pid;
-error_log {{.Dir}}/error.log warn;
-
-events { worker_connections 4096; }
-
-http {
-    access_log {{.Dir}}/access.log;
-    client_body_temp_path {{.Dir}}/client_body_temp;
-    proxy_temp_path {{.Dir}}/proxy_temp;
-    fastcgi_temp_path {{.Dir}}/fastcgi_temp;
-    uwsgi_temp_path {{.Dir}}/uwsgi_temp;
-    scgi_temp_path {{.Dir}}/scgi_temp;
-
-    # A WebSocket handshake asks the upstream to upgrade; anything else
-    # closes its upstream connection after the answer.
-    map $http_upgrade $connection_upgrade {
-        default upgrade;
-        ''      close;
-    }
-
-    upstream wirebook {
-{{- range .Upstreams}}
-        server {{.}} max_fails=1 fail_timeout=10s;
-{{- end}}
-    }
-
-    server {
-        listen {{.Listen}};
-
-        # The proxy headers, shared by both locations.
-        proxy_http_version 1.1;
-        proxy_set_header Host $http_host;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $connection_upgrade;
-        proxy_set_header X-Forwarded-For $remote_addr;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_buffering off;
-        proxy_next_upstream error timeout http_502;
-        proxy_next_upstream_tries 2;
-        proxy_connect_timeout 2s;
-{{- if .Bind}}
-        proxy_bind {{.Bind}};
-{{- end}}
-
-        location / {
-            proxy_pass http://wirebook;
-        }
-
-        # The wire transport's socket stays open while a student reads;
-        # nginx's 60 s default would cut it between two cells.
-        location /ws/ {
-            proxy_pass http://wirebook;
-            proxy_read_timeout 1h;
-            proxy_send_timeout 1h;
-        }
-    }
-}
-`))
-
-type nginxConfig struct {
-	Dir       string   // the prefix; everything nginx writes goes here
-	Listen    string   // "127.0.0.1:N"
-	Upstreams []string // wirebook instances, "127.0.0.1:N"
-	Bind      string   // proxy_bind address, "" for none
-}
-
-func writeNginxConf(cfg nginxConfig) (string, error) {
-	path := cfg.Dir + "/nginx.conf"
-	f, err := os.Create(path)
-	if err != nil {
-		return "", err
-	}
-	if err := nginxConf.Execute(f, cfg); err != nil {
-		f.Close()
-		return "", err
-	}
-	return path, f.Close()
-}
-
-// nginxProc is a running nginx.
-type nginxProc struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
-	out  strings.Builder
-}
-
-// startNginx runs nginx in the foreground on cfg and returns once it
-// accepts connections.
-func startNginx(ctx context.Context, bin string, cfg nginxConfig) (*nginxProc, error) {
-	conf, err := writeNginxConf(cfg)
-	if err != nil {
-		return nil, err
-	}
-	// Workers run as nobody when the master is root; they must reach the
-	// temp paths under the prefix.
-	if err := os.Chmod(cfg.Dir, 0o755); err != nil {
-		return nil, err
-	}
-	p := &nginxProc{done: make(chan struct{})}
-	// -e: the error log before the config is read, which would otherwise be
-	// /var/log/nginx/error.log.
-	p.cmd = exec.CommandContext(ctx, bin, "-p", cfg.Dir, "-c", conf, "-e", cfg.Dir+"/error.log")
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	harness.SetDeathSignal(p.cmd)
-	harness.OwnGroup(p.cmd)
-	if err := p.cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	listening := harness.WaitFor(ctx, 10*time.Second, func() bool {
-		select {
-		case <-p.done:
-			return true
-		default:
-		}
-		c, err := net.DialTimeout("tcp", cfg.Listen, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
-	select {
-	case <-p.done:
-		errLog, _ := os.ReadFile(cfg.Dir + "/error.log")
-		return nil, fmt.Errorf("nginx exited: %v: %s %s", p.err, p.out.String(), errLog)
-	default:
-	}
-	if !listening {
-		p.stop()
-		return nil, errors.New("nginx did not listen within 10s")
-	}
-	return p, nil
-}
-
-// stop asks nginx to finish gracefully (SIGQUIT) and waits; past 5 s it
-// kills the master and its workers.
-func (p *nginxProc) stop() {
-	_ = p.cmd.Process.Signal(harness.SigQuit)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = harness.KillGroup(p.cmd)
-		<-p.done
-	}
-}
-
-// freePort returns a loopback address no one listens on right now. nginx
-// must be told its port, and the wirebook instances must know it before
-// nginx starts (-relay-allow), so it is picked this way; the moment between
-// closing and nginx binding it is the one race left.
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
 
 // nginxResult is each check made through the proxy.
 type nginxResult struct {
@@ -209,7 +38,7 @@ func (r *nginxResult) check(name string, err error, detail string) {
 // page, the wire transport, both streams and the forwarded client through
 // the proxy, then stops one wirebook while clients keep asking.
 func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, error) {
-	listen, err := freePort()
+	listen, err := harness.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -230,11 +59,11 @@ func runNginx(ctx context.Context, bin, nginxBin, dir string) (*nginxResult, err
 	if err := os.Mkdir(ndir, 0o755); err != nil {
 		return nil, err
 	}
-	ng, err := startNginx(ctx, nginxBin, nginxConfig{Dir: ndir, Listen: listen, Upstreams: []string{a.Addr, b.Addr}, Bind: "127.0.0.2"})
+	ng, err := harness.StartNginx(ctx, nginxBin, harness.NginxConfig{Dir: ndir, Listen: listen, Upstreams: []string{a.Addr, b.Addr}, Bind: "127.0.0.2"})
 	if err != nil {
 		return nil, err
 	}
-	defer ng.stop()
+	defer ng.Stop()
 	r := &nginxResult{}
 	checkThroughProxy(ctx, r, "http://"+listen, a, b)
 	return r, nil
