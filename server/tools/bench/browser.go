@@ -1,11 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -240,6 +244,28 @@ type pageResult struct {
 	ClickStatus  string    `json:"hello_status"`
 	ClickWhenSet string    `json:"hello_click_measured_at"`
 	ClickVia     string    `json:"hello_transport"`
+}
+
+// overWire names what went over the wire on a visit, "(304 /lessons/app)":
+// a repeat visit should be the page's revalidation alone, every static
+// file coming from the cache.
+func (v visitResult) overWire() string {
+	var went []string
+	for _, r := range v.Resources {
+		if r.FromCache || r.Failed != "" {
+			continue
+		}
+		status := cmp.Or(r.WireStatus, r.Status)
+		path := r.URL
+		if u, err := url.Parse(r.URL); err == nil {
+			path = u.Path
+		}
+		went = append(went, strconv.FormatInt(status, 10)+" "+path)
+	}
+	if len(went) == 0 {
+		return ", all from the cache"
+	}
+	return ", over the wire: " + strings.Join(went, ", ")
 }
 
 // measurePage is row 3: a first visit with an empty cache, a repeat visit

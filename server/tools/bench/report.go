@@ -367,7 +367,7 @@ func (f figureTable) page() {
 		f.row("3. first visit, bytes transferred", fmt.Sprintf("%s in %d requests", fmtKiB(p.First.Bytes), p.First.Requests), f.r.target(tFirst))
 	}
 	if p.Repeat.Requests > 0 {
-		f.row("   repeat visit, bytes transferred", fmt.Sprintf("%s in %d requests", fmtKiB(p.Repeat.Bytes), p.Repeat.Requests), f.r.target(tRepeat))
+		f.row("   repeat visit, bytes transferred", fmt.Sprintf("%s in %d requests%s", fmtKiB(p.Repeat.Bytes), p.Repeat.Requests, p.Repeat.overWire()), f.r.target(tRepeat))
 	}
 	if p.First.Requests > 0 {
 		f.row("   navigation start → data-ready", fmtMs(p.First.ReadyMs), f.r.target(tReady))
