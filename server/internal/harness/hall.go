@@ -70,7 +70,13 @@ func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) 
 	for _, c := range h.Instances {
 		ups = append(ups, c.Addr)
 	}
+	// nginx's workers run as nobody when the master is root, and must
+	// reach their files under the hall's (private) temp dir.
 	ndir := dir + "/nginx"
+	if err := os.Chmod(dir, 0o755); err != nil {
+		h.Close()
+		return nil, err
+	}
 	if err := os.Mkdir(ndir, 0o755); err != nil {
 		h.Close()
 		return nil, err
@@ -101,6 +107,9 @@ func (h *Hall) Close() {
 type Usage struct {
 	RSSPeakKiB []int64   // each instance's peak, sampled every 100 ms
 	CPUSeconds []float64 // each instance's user and system time
+	// ProxyCPUSeconds is nginx's, master and workers; ToolCPUSeconds is
+	// this process's, the students' side, which shares the machine.
+	ProxyCPUSeconds, ToolCPUSeconds float64
 }
 
 // TotalRSSPeakKiB is the sum of the instances' peaks.
@@ -127,7 +136,11 @@ func (u Usage) String() string {
 		rss = append(rss, fmt.Sprintf("%d KiB", u.RSSPeakKiB[i]))
 		cpu = append(cpu, fmt.Sprintf("%.1f s", u.CPUSeconds[i]))
 	}
-	return "RSS peak " + strings.Join(rss, " + ") + ", CPU " + strings.Join(cpu, " + ")
+	s := "RSS peak " + strings.Join(rss, " + ") + ", CPU " + strings.Join(cpu, " + ")
+	if u.ProxyCPUSeconds > 0 {
+		s += fmt.Sprintf(", nginx CPU %.1f s", u.ProxyCPUSeconds)
+	}
+	return s + fmt.Sprintf(" (the students' side: CPU %.1f s)", u.ToolCPUSeconds)
 }
 
 // Lecture runs cfg against the hall, measuring its instances meanwhile.
@@ -136,6 +149,11 @@ func (h *Hall) Lecture(ctx context.Context, cfg LectureConfig) (LectureResult, U
 	cpu0 := make([]float64, len(h.Instances))
 	for i, c := range h.Instances {
 		cpu0[i], _ = c.CPUSeconds()
+	}
+	self0, _ := CPUSeconds(os.Getpid())
+	var proxy0 float64
+	if h.proxy != nil {
+		proxy0 = h.proxy.CPUSeconds()
 	}
 	done, sampled := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -161,6 +179,11 @@ func (h *Hall) Lecture(ctx context.Context, cfg LectureConfig) (LectureResult, U
 	for i, c := range h.Instances {
 		cpu1, _ := c.CPUSeconds()
 		u.CPUSeconds[i] = cpu1 - cpu0[i]
+	}
+	self1, _ := CPUSeconds(os.Getpid())
+	u.ToolCPUSeconds = self1 - self0
+	if h.proxy != nil {
+		u.ProxyCPUSeconds = h.proxy.CPUSeconds() - proxy0
 	}
 	return r, u
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -37,6 +38,8 @@ http {
     fastcgi_temp_path {{.Dir}}/fastcgi_temp;
     uwsgi_temp_path {{.Dir}}/uwsgi_temp;
     scgi_temp_path {{.Dir}}/scgi_temp;
+    sendfile on;
+    proxy_cache_path {{.Dir}}/static_cache keys_zone=wirebook_static:1m max_size=64m;
 
     # A WebSocket handshake asks the upstream to upgrade; anything else
     # closes its upstream connection after the answer.
@@ -73,6 +76,18 @@ http {
 
         location / {
             proxy_pass http://wirebook;
+        }
+
+        # The content-hashed, immutable static files are kept by nginx, so
+        # a class's first visits do not reach wirebook; caching needs
+        # buffering, and 64 KiB buffers move app.wasm (600 KB) in fewer
+        # reads than the 4 KiB default.
+        location /static/ {
+            proxy_pass http://wirebook;
+            proxy_buffer_size 64k;
+            proxy_buffers 4 64k;
+            proxy_buffering on;
+            proxy_cache wirebook_static;
         }
 
         # The wire transport's socket stays open while a student reads;
@@ -173,6 +188,20 @@ func StartNginx(ctx context.Context, bin string, cfg NginxConfig) (*Nginx, error
 		return nil, errors.New("nginx did not listen within 10s")
 	}
 	return p, nil
+}
+
+// CPUSeconds is the CPU time of nginx's master and its workers so far.
+func (p *Nginx) CPUSeconds() float64 {
+	pid := p.cmd.Process.Pid
+	total, _ := CPUSeconds(pid)
+	kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, f := range strings.Fields(string(kids)) {
+		if k, err := strconv.Atoi(f); err == nil {
+			s, _ := CPUSeconds(k)
+			total += s
+		}
+	}
+	return total
 }
 
 // Stop asks nginx to finish gracefully (SIGQUIT) and waits; past 5 s it

@@ -37,6 +37,8 @@ type lectureResult struct {
 	RSSPeakKiB      int64    `json:"server_rss_peak_kib"` // the instances' peaks, summed
 	RSSPeaksKiB     []int64  `json:"server_rss_peaks_kib"`
 	CPUSeconds      float64  `json:"server_cpu_seconds"` // the instances', summed
+	ProxyCPUSeconds float64  `json:"nginx_cpu_seconds,omitempty"`
+	ToolCPUSeconds  float64  `json:"load_tool_cpu_seconds"` // the students' side, on the same cores
 	Seconds         float64  `json:"lecture_seconds"`
 	Samples         []string `json:"error_samples,omitempty"`
 }
@@ -66,6 +68,7 @@ func measureLecture(ctx context.Context, bin, nginxBin string, instances, studen
 		Instances: instances, Students: students, StudentsDone: r.Students, CellsEach: len(l.Cells), Answered: r.Completed, Expected: r.Expected,
 		Refused: r.Refused, Errors: r.Errors, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max),
 		FirstVisitBytes: r.FirstVisitBytes, RSSPeakKiB: u.TotalRSSPeakKiB(), RSSPeaksKiB: u.RSSPeakKiB, CPUSeconds: u.TotalCPUSeconds(),
+		ProxyCPUSeconds: u.ProxyCPUSeconds, ToolCPUSeconds: u.ToolCPUSeconds,
 		Seconds: r.Took.Seconds(), Samples: r.Samples,
 	}, nil
 }

@@ -466,6 +466,11 @@ func (f figureTable) lectureFigures(l *lectureResult, name string) {
 		peaks = append(peaks, fmtMiB(k*kib))
 	}
 	f.row("   server RSS peak, CPU", fmt.Sprintf("%s, %.1f s in %.1f s", strings.Join(peaks, " + "), l.CPUSeconds, l.Seconds), nil)
+	cpu := fmt.Sprintf("the simulated students %.1f s", l.ToolCPUSeconds)
+	if l.ProxyCPUSeconds > 0 {
+		cpu = fmt.Sprintf("nginx %.1f s, ", l.ProxyCPUSeconds) + cpu
+	}
+	f.row("   CPU beside the servers, on the same cores", cpu, nil)
 	for _, s := range l.Samples {
 		f.row("   e.g.", s, nil)
 	}
