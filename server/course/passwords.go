@@ -38,7 +38,7 @@ func defaultPasswordChecks() int {
 }
 
 // checkPassword reports whether password is name's. Credentials bcrypt
-// accepted a moment ago are not compared again (see verified). Any other
+// judged a moment ago are not compared again (see verified). Any other
 // login first takes a place of client's share, then a slot of the pool,
 // waiting for both together at most passwordWait, or until ctx ends. An
 // unknown name is compared against the decoy, so it costs what a known one
@@ -50,8 +50,8 @@ func (c *Course) checkPassword(ctx context.Context, client, name, password strin
 		hash = c.decoy
 	}
 	key := c.verified.sum(name, hash, password)
-	if known && c.verified.has(key) {
-		return true, nil
+	if accepted, found := c.verified.lookup(key); found {
+		return accepted && known, nil
 	}
 	release, err := c.takeSlot(ctx, client)
 	if err != nil {
@@ -59,9 +59,7 @@ func (c *Course) checkPassword(ctx context.Context, client, name, password strin
 	}
 	defer release()
 	ok := c.compare(hash, []byte(password)) == nil && known
-	if ok {
-		c.verified.add(key)
-	}
+	c.verified.add(key, ok)
 	return ok, nil
 }
 

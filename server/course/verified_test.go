@@ -3,16 +3,17 @@ package course
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// A lecture hall logs in with the course's one demo password: bcrypt runs
-// once, not once per student. A wrong password, and any password for an
-// unknown user, still runs bcrypt every time, and so does the right one
-// once its entry has expired.
-func TestAcceptedCredentialsAreComparedOnce(t *testing.T) {
+// A lecture hall runs the course's login cells, the demo password and the
+// same wrong one: bcrypt runs once for each, not once per student. Each
+// new password, for a known user or an unknown one alike, runs bcrypt; so
+// does a repeat once its entry has expired.
+func TestCredentialsAreComparedOncePerVerdict(t *testing.T) {
 	t.Parallel()
 	c := New()
 	var compares atomic.Int32
@@ -40,14 +41,16 @@ func TestAcceptedCredentialsAreComparedOnce(t *testing.T) {
 		{"the first right login", "David", "4bYaDZCFsTY4", 200, 1},
 		{"a hundred more", "David", "4bYaDZCFsTY4", 200, 1},
 		{"a wrong password", "David", "4bYaDZCFsTY5", 401, 2},
-		{"the same wrong password again", "David", "4bYaDZCFsTY5", 401, 3},
+		{"the same wrong password, a hundred times", "David", "4bYaDZCFsTY5", 401, 2},
+		{"another wrong password", "David", "4bYaDZCFsTY6", 401, 3},
 		{"the right password for an unknown user", "Eve", "4bYaDZCFsTY4", 401, 4},
-		{"again", "Eve", "4bYaDZCFsTY4", 401, 5},
-		{"another name with the right password", "david", "4bYaDZCFsTY4", 401, 6},
+		{"again, a hundred times", "Eve", "4bYaDZCFsTY4", 401, 4},
+		{"another name with the right password", "david", "4bYaDZCFsTY4", 401, 5},
+		{"the right one again, after all that", "David", "4bYaDZCFsTY4", 200, 5},
 	}
 	for _, s := range steps {
 		n := 1
-		if s.what == "a hundred more" {
+		if strings.Contains(s.what, "a hundred") {
 			n = 100
 		}
 		for range n {
@@ -60,8 +63,11 @@ func TestAcceptedCredentialsAreComparedOnce(t *testing.T) {
 		}
 	}
 	now = now.Add(verifiedFor)
-	if code := login("David", "4bYaDZCFsTY4"); code != 200 || compares.Load() != 7 {
+	if code := login("David", "4bYaDZCFsTY4"); code != 200 || compares.Load() != 6 {
 		t.Errorf("after the entry expired: %d, %d comparisons; want 200 and a comparison", code, compares.Load())
+	}
+	if code := login("David", "4bYaDZCFsTY5"); code != 401 || compares.Load() != 7 {
+		t.Errorf("a wrong password after its entry expired: %d, %d comparisons; want 401 and a comparison", code, compares.Load())
 	}
 }
 
@@ -97,15 +103,27 @@ func TestAcceptedCredentialsPassABusyPool(t *testing.T) {
 	}
 }
 
-// The cache stays bounded, and keys depend on every part.
+// The cache stays bounded, keys depend on every part, and a flood of
+// wrong passwords cannot push out an accepted login.
 func TestVerifiedIsBounded(t *testing.T) {
 	t.Parallel()
 	v := newVerified()
-	for i := range maxVerified + 10 {
-		v.add(v.sum("u", []byte("h"), string(rune(i))))
+	class := v.sum("David", []byte("h"), "right")
+	v.add(class, true)
+	for i := range 2*maxVerified + 10 {
+		v.add(v.sum("u", []byte("h"), string(rune(i))), false)
 	}
-	if n := len(v.expires); n > maxVerified {
-		t.Errorf("%d entries, want at most %d", n, maxVerified)
+	if n := len(v.rejected); n > maxVerified {
+		t.Errorf("%d rejected entries, want at most %d", n, maxVerified)
+	}
+	if accepted, found := v.lookup(class); !accepted || !found {
+		t.Errorf("after a flood of wrong passwords the class's login is %v, %v; want accepted and found", accepted, found)
+	}
+	for i := range maxVerified + 10 {
+		v.add(v.sum("u", []byte("h"), string(rune(i))), true)
+	}
+	if n := len(v.accepted); n > maxVerified {
+		t.Errorf("%d accepted entries, want at most %d", n, maxVerified)
 	}
 	if v.sum("ab", []byte("c"), "d") == v.sum("a", []byte("bc"), "d") {
 		t.Error("two different credentials share a key")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"wirebook/server/internal/harness"
@@ -58,10 +59,7 @@ type loginResult struct {
 
 func (l loginResult) ok() bool { return l.Status == http.StatusOK }
 
-var (
-	helloEndpoint = harness.Endpoint{Method: "GET", Target: "/hello", Status: 200}
-	wrongLogin    = harness.BasicAuth(harness.DemoUser, "not-the-password")
-)
+var helloEndpoint = harness.Endpoint{Method: "GET", Target: "/hello", Status: 200}
 
 // measureBcrypt is row 6 on a wirebook of its own: /hello's p99 alone,
 // then while attackers send wrong passwords to /secure, and the demo
@@ -122,6 +120,8 @@ type attack struct {
 	base   string
 	client *http.Client
 
+	guesses atomic.Int64 // each guess a new password: a repeated one is answered from the cache of verdicts
+
 	mu         sync.Mutex
 	statuses   map[string]int
 	retryAfter int
@@ -149,7 +149,8 @@ func (a *attack) run(ctx context.Context) {
 // guess sends one wrong password, notes the answer, and says whether the
 // server refused to check it.
 func (a *attack) guess(ctx context.Context) (refused bool) {
-	e := harness.Endpoint{Method: "GET", Target: "/secure", Headers: []string{wrongLogin}, Status: http.StatusUnauthorized}
+	wrong := harness.BasicAuth(harness.DemoUser, "guess-"+strconv.FormatInt(a.guesses.Add(1), 10))
+	e := harness.Endpoint{Method: "GET", Target: "/secure", Headers: []string{wrong}, Status: http.StatusUnauthorized}
 	req, err := e.Request(ctx, a.base)
 	if err != nil {
 		return false
