@@ -18,18 +18,35 @@ import (
 	"nhooyr.io/websocket"
 
 	"wirebook/server/lesson"
+	"wirebook/server/syllabus"
 	"wirebook/server/wireproto"
+	"wirebook/web"
 )
 
-// LectureConfig is a class pressing Run all on one lesson.
+// LectureConfig is a class pressing Run all on each lesson of a course, in
+// order.
 type LectureConfig struct {
 	Students int
 	Ramp     time.Duration // students start spread over this long, in a seeded order
 	Seed     uint64
-	Page     string         // the lesson's path, "/lessons/app"
-	Cells    []*lesson.Cell // its cells, in order
+	Lessons  []LectureLesson
 	// Limit bounds the whole lecture; a student still running then is an error.
 	Limit time.Duration
+}
+
+// LectureLesson is one lesson page and its cells, in order.
+type LectureLesson struct {
+	Page  string // its path, "/lessons/app"
+	Cells []*lesson.Cell
+}
+
+// cells is how many cells a student runs.
+func (cfg LectureConfig) cells() int {
+	n := 0
+	for _, l := range cfg.Lessons {
+		n += len(l.Cells)
+	}
+	return n
 }
 
 // LectureResult is what the class saw.
@@ -46,6 +63,7 @@ type LectureResult struct {
 
 // CellTiming is one cell's times across the class.
 type CellTiming struct {
+	Page          string // its lesson's path
 	N             int    // the cell's number in the lesson
 	Target        string // what it asks for, "/hello"
 	P50, P99, Max time.Duration
@@ -57,10 +75,11 @@ func (r LectureResult) String() string {
 		r.Max.Round(100*time.Microsecond), r.FirstVisitBytes/1024, r.Took.Round(time.Millisecond))
 }
 
-// Lecture runs cfg against the wirebook at base: each student fetches the
-// lesson page and every static file it names (a first visit, brotli
-// accepted), opens /ws/relay as the page does, and sends every cell in
-// order through it, with the cell's expectations for the server to check
+// Lecture runs cfg against the wirebook at base. Each student fetches the
+// first lesson's page and every static file it names (a first visit,
+// brotli accepted); each later lesson's page alone, as a browser that
+// cached the content-hashed static files does. On each page it opens
+// /ws/relay as the page does, and sends every cell in order through it, with the cell's expectations for the server to check
 // — stream cells included, an exercise with its solution, and a WebSocket
 // cell by opening it. A cell's time runs from its send to its end; for a
 // stream cell, to its head, since the rest is the server's deliberate
@@ -68,7 +87,7 @@ func (r LectureResult) String() string {
 func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Limit)
 	defer cancel()
-	res := LectureResult{Expected: cfg.Students * len(cfg.Cells)}
+	res := LectureResult{Expected: cfg.Students * cfg.cells()}
 	var (
 		errs      ErrorLog
 		refused   atomic.Int64
@@ -76,7 +95,7 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 		full      atomic.Int64
 		mu        sync.Mutex
 		times     []time.Duration
-		perCell   = make([][]time.Duration, len(cfg.Cells))
+		perCell   = make([][][]time.Duration, len(cfg.Lessons)) // lesson, cell, times
 		visit     atomic.Int64
 	)
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
@@ -85,6 +104,9 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 		if cfg.Ramp > 0 {
 			starts[i] = time.Duration(rng.Int64N(int64(cfg.Ramp)))
 		}
+	}
+	for i, l := range cfg.Lessons {
+		perCell[i] = make([][]time.Duration, len(l.Cells))
 	}
 	client := NewClient(cfg.Students, nil)
 	began := time.Now()
@@ -97,17 +119,11 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 				errs.Add("%v", ctx.Err())
 				return
 			}
-			n, err := firstVisit(ctx, client, base+cfg.Page)
-			if err != nil {
-				errs.Add("first visit: %v", err)
-				return
-			}
-			visit.Store(n)
-			_, err = student(ctx, base, cfg.Cells, func(cell int, d time.Duration) {
+			err := attend(ctx, client, base, cfg.Lessons, &visit, func(lesson, cell int, d time.Duration) {
 				completed.Add(1)
 				mu.Lock()
 				times = append(times, d)
-				perCell[cell] = append(perCell[cell], d)
+				perCell[lesson][cell] = append(perCell[lesson][cell], d)
 				mu.Unlock()
 			})
 			switch {
@@ -130,12 +146,57 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 	res.FirstVisitBytes = visit.Load()
 	res.Samples = errs.Snapshot()
 	res.P50, res.P99, res.Max = quantiles(times)
-	for i, ds := range perCell {
-		ct := CellTiming{N: cfg.Cells[i].N, Target: cfg.Cells[i].Request.Method + " " + cfg.Cells[i].Request.Target}
-		ct.P50, ct.P99, ct.Max = quantiles(ds)
-		res.PerCell = append(res.PerCell, ct)
+	for li, l := range cfg.Lessons {
+		for ci, c := range l.Cells {
+			ct := CellTiming{Page: l.Page, N: c.N, Target: c.Request.Method + " " + c.Request.Target}
+			ct.P50, ct.P99, ct.Max = quantiles(perCell[li][ci])
+			res.PerCell = append(res.PerCell, ct)
+		}
 	}
 	return res
+}
+
+// attend is one student's lecture: each lesson's page (the first with its
+// static files, whose bytes go in visit), then its cells, in order; the
+// first failure ends it.
+func attend(ctx context.Context, client *http.Client, base string, lessons []LectureLesson, visit *atomic.Int64, answered func(lesson, cell int, took time.Duration)) error {
+	for li, l := range lessons {
+		if li == 0 {
+			n, err := firstVisit(ctx, client, base+l.Page)
+			if err != nil {
+				return fmt.Errorf("first visit: %w", err)
+			}
+			visit.Store(n)
+		} else if err := pageVisit(ctx, client, base+l.Page); err != nil {
+			return err
+		}
+		if _, err := student(ctx, base, l.Cells, func(cell int, d time.Duration) { answered(li, cell, d) }); err != nil {
+			return fmt.Errorf("%s: %w", l.Page, err)
+		}
+	}
+	return nil
+}
+
+// pageVisit fetches a lesson page as a browser that has its static files
+// does: the page alone.
+func pageVisit(ctx context.Context, client *http.Client, page string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", page, resp.Status)
+	}
+	return nil
 }
 
 var errRefused = errors.New("refused")
@@ -306,4 +367,24 @@ func watch(ctx context.Context, base, path string) (time.Duration, error) {
 			first = time.Since(began)
 		}
 	}
+}
+
+// CourseLectures is the embedded course's lessons as a lecture runs them:
+// every lesson with cells, in the course's order, or only the one named
+// slug.
+func CourseLectures(slug string) ([]LectureLesson, error) {
+	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []LectureLesson
+	for _, l := range course.Lessons {
+		if (slug == "" || l.Slug == slug) && len(l.Cells) > 0 {
+			out = append(out, LectureLesson{Page: "/lessons/" + l.Slug, Cells: l.Cells})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the embedded course has no lesson %q with cells", slug)
+	}
+	return out, nil
 }

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"wirebook/server/internal/harness"
-	"wirebook/server/syllabus"
-	"wirebook/web"
 )
 
-// The lecture row: a class pressing Run all at once on the largest lesson.
+// The lecture row: a class pressing Run all at once on each lesson of the
+// embedded course, in order.
 const (
 	lectureStudents = 1000
 	lectureRamp     = 5 * time.Second
@@ -25,6 +23,7 @@ type lectureResult struct {
 	Instances       int      `json:"instances"` // 2 or more: behind nginx
 	Students        int      `json:"students"`
 	StudentsDone    int      `json:"students_who_ran_every_cell"`
+	Lessons         int      `json:"lessons"`
 	CellsEach       int      `json:"cells_each"`
 	Answered        int      `json:"cells_answered"`
 	Expected        int      `json:"cells_expected"`
@@ -48,13 +47,9 @@ type lectureResult struct {
 // lesson through it (harness.Lecture), sampling each server's memory and
 // reading its CPU time.
 func measureLecture(ctx context.Context, bin, nginxBin string, instances, students int) (lectureResult, error) {
-	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	lessons, err := harness.CourseLectures("")
 	if err != nil {
 		return lectureResult{}, err
-	}
-	l, _ := course.Find("app")
-	if l == nil {
-		return lectureResult{}, errors.New("the embedded course has no app lesson")
 	}
 	hall, err := harness.OpenHall(ctx, bin, nginxBin, instances)
 	if err != nil {
@@ -62,10 +57,10 @@ func measureLecture(ctx context.Context, bin, nginxBin string, instances, studen
 	}
 	defer hall.Close()
 	r, u := hall.Lecture(ctx, harness.LectureConfig{Students: students, Ramp: lectureRamp, Seed: lectureSeed,
-		Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: lectureLimit})
+		Lessons: lessons, Limit: lectureLimit})
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return lectureResult{
-		Instances: instances, Students: students, StudentsDone: r.Students, CellsEach: len(l.Cells), Answered: r.Completed, Expected: r.Expected,
+		Instances: instances, Students: students, StudentsDone: r.Students, Lessons: len(lessons), CellsEach: r.Expected / max(1, students), Answered: r.Completed, Expected: r.Expected,
 		Refused: r.Refused, Errors: r.Errors, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max),
 		FirstVisitBytes: r.FirstVisitBytes, RSSPeakKiB: u.TotalRSSPeakKiB(), RSSPeaksKiB: u.RSSPeakKiB, CPUSeconds: u.TotalCPUSeconds(),
 		ProxyCPUSeconds: u.ProxyCPUSeconds, ToolCPUSeconds: u.ToolCPUSeconds,

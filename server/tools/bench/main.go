@@ -226,7 +226,7 @@ func (b *bench) measureIdleWS(ctx context.Context) {
 }
 
 func (b *bench) measureLecture(ctx context.Context) {
-	b.say("10. %d students pressing Run all on the app lesson, started over %v", lectureStudents, lectureRamp)
+	b.say("10. %d students pressing Run all on each lesson of the course, started over %v", lectureStudents, lectureRamp)
 	r, err := measureLecture(ctx, b.cfg.bin, "", 1, lectureStudents)
 	if err != nil {
 		b.unmeasured("10. lecture", err)

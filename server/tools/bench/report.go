@@ -449,7 +449,7 @@ func (f figureTable) saved() {
 
 func (f figureTable) lecture() {
 	if l := f.r.Lecture; l != nil {
-		f.row(fmt.Sprintf("10. lecture: %d students, Run all on %d cells each", l.Students, l.CellsEach), l.value(), nil)
+		f.row(fmt.Sprintf("10. lecture: %d students, Run all on %d lessons, %d cells each", l.Students, l.Lessons, l.CellsEach), l.value(), nil)
 		f.lectureFigures(l, tLecture)
 		f.row("   one student's first visit", fmtKiB(l.FirstVisitBytes), nil)
 	}

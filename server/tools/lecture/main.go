@@ -1,9 +1,10 @@
 // Command lecture is a class pressing Run all at once: it starts a
 // wirebook (bin/wirebook, as go tool task build makes it), or several
 // behind nginx, and has each of
-// -students do what a browser does on a lesson page — the first visit
-// (the page and every static file), then every cell over /ws/relay, in
-// order, checked against the lesson's expectations. It prints one line per
+// -students do what a browser does on each lesson page of the embedded
+// course — the first visit (the page and every static file; later pages
+// alone), then every cell over /ws/relay, in order, checked against the
+// lesson's expectations. It prints one line per
 // figure and exits 1 if any student was refused or got a wrong answer.
 //
 //	go run ./server/tools/lecture -students 1000 -ramp 5s
@@ -20,11 +21,10 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"time"
 
 	"wirebook/server/internal/harness"
-	"wirebook/server/syllabus"
-	"wirebook/web"
 )
 
 func main() {
@@ -46,20 +46,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	students := fs.Int("students", 1000, "how many students")
 	ramp := fs.Duration("ramp", 5*time.Second, "students start spread over this `long`")
 	seed := fs.Uint64("seed", 1, "the seed of the students' start order")
-	slug := fs.String("lesson", "app", "the embedded lesson's `slug` to run")
+	slug := fs.String("lesson", "", "run only the embedded lesson with this `slug` (default: every lesson of the course, in order)")
 	limit := fs.Duration("limit", 5*time.Minute, "the longest the lecture may take")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	course, err := syllabus.LoadFS(web.Lessons(), web.LessonsDir)
+	lessons, err := harness.CourseLectures(*slug)
 	if err != nil {
 		return err
 	}
-	l, _ := course.Find(*slug)
-	if l == nil {
-		return fmt.Errorf("no lesson %q in the embedded course", *slug)
-	}
-	cfg := harness.LectureConfig{Students: *students, Ramp: *ramp, Seed: *seed, Page: "/lessons/" + l.Slug, Cells: l.Cells, Limit: *limit}
+	cfg := harness.LectureConfig{Students: *students, Ramp: *ramp, Seed: *seed, Lessons: lessons, Limit: *limit}
 	var (
 		r     harness.LectureResult
 		usage *harness.Usage
@@ -80,12 +76,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		usage = &u
 	}
 	fmt.Fprintf(out, "lecture: %s\n", r)
-	fmt.Fprintf(out, "students: %d of %d ran every cell of %s (%d cells each)\n", r.Students, *students, cfg.Page, len(l.Cells))
+	var pages []string
+	for _, l := range lessons {
+		pages = append(pages, l.Page)
+	}
+	fmt.Fprintf(out, "students: %d of %d ran every cell of %s (%d cells each)\n", r.Students, *students, strings.Join(pages, ", "), r.Expected/max(1, *students))
 	fmt.Fprintf(out, "cells answered: %d of %d\n", r.Completed, r.Expected)
 	fmt.Fprintf(out, "refused: %d\nerrors: %d\n", r.Refused, r.Errors)
 	fmt.Fprintf(out, "per cell: p50 %v, p99 %v, max %v (a stream cell to its head)\n", r.P50.Round(100*time.Microsecond), r.P99.Round(100*time.Microsecond), r.Max.Round(100*time.Microsecond))
 	for _, c := range r.PerCell {
-		fmt.Fprintf(out, "  cell %d %s: p50 %v, p99 %v, max %v\n", c.N, c.Target, c.P50.Round(100*time.Microsecond), c.P99.Round(100*time.Microsecond), c.Max.Round(100*time.Microsecond))
+		fmt.Fprintf(out, "  %s cell %d %s: p50 %v, p99 %v, max %v\n", c.Page, c.N, c.Target, c.P50.Round(100*time.Microsecond), c.P99.Round(100*time.Microsecond), c.Max.Round(100*time.Microsecond))
 	}
 	fmt.Fprintf(out, "first visit: %s bytes\n", strconv.FormatInt(r.FirstVisitBytes, 10))
 	if usage != nil {
