@@ -47,7 +47,8 @@ type Course struct {
 	passwordSlots   chan struct{} // one per password check running; see passwords.go
 	passwordWait    time.Duration
 	compare         func(hash, password []byte) error // bcrypt's; tests slow it down
-	verified        *verified                         // credentials bcrypt accepted lately
+	verified        *verified                         // bcrypt's verdicts on recent credentials
+	judging         judging                           // logins being compared now
 	checks          int                               // set by WithPasswordChecks; 0 until New sizes the pool
 	checksPerClient int                               // set by WithPasswordChecksPerClient; 0 for the pool's size
 	clients         *shares

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net"
 	"net/http"
@@ -53,6 +54,80 @@ func (c *Course) checkPassword(ctx context.Context, client, name, password strin
 	if accepted, found := c.verified.lookup(key); found {
 		return accepted && known, nil
 	}
+	// A class presses Run at once: the first of the same login asks
+	// bcrypt, and the rest wait for its verdict instead of each taking a
+	// slot (behind a single check, the fortieth would be told the server
+	// is busy). A follower waits as long as a login waits for a slot; if
+	// its leader was refused or gave up, it asks on its own, so it is
+	// never refused for another client's share.
+	f, leader := c.judging.join(key)
+	if leader {
+		f.ok, f.err = c.judge(ctx, client, key, hash, password, known)
+		c.judging.done(key, f)
+		return f.ok, f.err
+	}
+	wait := time.NewTimer(c.passwordWait)
+	defer wait.Stop()
+	select {
+	case <-f.done:
+		if f.err != nil {
+			return c.judge(ctx, client, key, hash, password, known)
+		}
+		return f.ok, nil
+	case <-wait.C:
+		return false, errBusy
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// judging is the logins being compared now, by their key in verified.
+type judging struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]*judgment
+}
+
+// judgment is one comparison's verdict, set before done is closed.
+type judgment struct {
+	done chan struct{}
+	ok   bool
+	err  error
+}
+
+// join returns the judgment of key under way, or starts one and makes the
+// caller its leader, who must call done.
+func (j *judging) join(key [sha256.Size]byte) (*judgment, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if f, ok := j.m[key]; ok {
+		return f, false
+	}
+	if j.m == nil {
+		j.m = make(map[[sha256.Size]byte]*judgment)
+	}
+	f := &judgment{done: make(chan struct{})}
+	j.m[key] = f
+	return f, true
+}
+
+// waiting is how many judgments are under way, for tests.
+func (j *judging) waiting() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.m)
+}
+
+// done ends the judgment of key: later logins look in verified instead.
+func (j *judging) done(key [sha256.Size]byte, f *judgment) {
+	j.mu.Lock()
+	delete(j.m, key)
+	j.mu.Unlock()
+	close(f.done)
+}
+
+// judge takes a slot of the pool, has bcrypt compare password with hash,
+// and remembers the verdict under key.
+func (c *Course) judge(ctx context.Context, client string, key [sha256.Size]byte, hash []byte, password string, known bool) (bool, error) {
 	release, err := c.takeSlot(ctx, client)
 	if err != nil {
 		return false, err

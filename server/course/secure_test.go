@@ -2,6 +2,7 @@ package course
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -186,11 +187,16 @@ func asClient(h http.Handler) http.Handler {
 
 // login sends Ana's correct password as client ip and returns the status.
 func login(t *testing.T, c *http.Client, url, ip string) int {
+	return loginAs(t, c, url, ip, "Ana", "s3cret:with colon")
+}
+
+// loginAs sends user's password as client ip and returns the status.
+func loginAs(t *testing.T, c *http.Client, url, ip, user, password string) int {
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/secure", nil)
 	if err != nil {
 		return 0
 	}
-	req.Header.Set("Authorization", basic("Ana", "s3cret:with colon"))
+	req.Header.Set("Authorization", basic(user, password))
 	req.Header.Set("X-Test-Client", ip)
 	resp, err := c.Do(req)
 	if err != nil {
@@ -226,8 +232,10 @@ func TestSecureWhenEveryPasswordCheckIsBusy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A password other than the held login's: the same one would
+			// wait for that login's verdict (TestAClassLoggingInAtOnceCostsOneCheck).
 			resp, body := testkit.Do(t, client, http.MethodGet, url+"/secure", http.Header{
-				"Authorization": {basic(tt.user, "s3cret:with colon")}, "X-Test-Client": {tt.ip}}, nil)
+				"Authorization": {basic(tt.user, "not "+tt.name)}, "X-Test-Client": {tt.ip}}, nil)
 			testkit.WantStatus(t, resp, tt.want)
 			testkit.WantHeader(t, resp, "Retry-After", "1")
 			testkit.WantHeader(t, resp, "Content-Type", "text/plain; charset=utf-8")
@@ -263,10 +271,10 @@ func TestAFloodingClientDoesNotStarveAnother(t *testing.T) {
 	url, client := serve(t, asClient(c.Secure()))
 
 	var flood sync.WaitGroup
-	flood.Go(func() { login(t, client, url, "192.0.2.1") })
+	flood.Go(func() { loginAs(t, client, url, "192.0.2.1", "Ana", "the held guess") })
 	<-entered
-	for range 5 { // five more from the flooding client
-		flood.Go(func() { login(t, client, url, "192.0.2.1") })
+	for i := range 5 { // five more guesses from the flooding client
+		flood.Go(func() { loginAs(t, client, url, "192.0.2.1", "Ana", fmt.Sprint("guess ", i)) })
 	}
 	waitForLogins(t, c, "192.0.2.1", 6)
 	other := make(chan int, 1)

@@ -1,9 +1,11 @@
 package course
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -127,5 +129,58 @@ func TestVerifiedIsBounded(t *testing.T) {
 	}
 	if v.sum("ab", []byte("c"), "d") == v.sum("a", []byte("bc"), "d") {
 		t.Error("two different credentials share a key")
+	}
+}
+
+// A class presses Run on the login cells at once, before any verdict is
+// cached: one bcrypt comparison each for the right password and the wrong
+// one, not one per student, and no student is told the server is busy
+// (one check at a time, 75 ms each, would have refused all but the first
+// forty of a hundred).
+func TestAClassLoggingInAtOnceCostsOneCheck(t *testing.T) {
+	t.Parallel()
+	c := New(WithPasswordChecks(1), WithPasswordWait(3*time.Second))
+	entered, release := holdFirstCheck(c)
+	var compares atomic.Int32
+	compare := c.compare
+	c.compare = func(hash, password []byte) error {
+		compares.Add(1)
+		return compare(hash, password)
+	}
+	h := c.Secure()
+	login := func(password string, ip int) int {
+		req := httptest.NewRequest(http.MethodGet, "/secure", nil)
+		req.SetBasicAuth("David", password)
+		req.RemoteAddr = fmt.Sprintf("192.0.2.%d:1234", ip)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	const class = 100
+	codes := make(chan int, 2*class)
+	var wg sync.WaitGroup
+	wg.Go(func() { codes <- login("4bYaDZCFsTY4", 0) })
+	<-entered // the first login holds the only check
+	for i := range class - 1 {
+		wg.Go(func() { codes <- login("4bYaDZCFsTY4", i%250+1) })
+	}
+	for i := range class {
+		wg.Go(func() { codes <- login("badpass", i%250+1) })
+	}
+	for c.judging.waiting() < 2 { // both logins are under way, the class behind them
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for code := range codes {
+		got[code]++
+	}
+	if got[200] != class || got[401] != class {
+		t.Errorf("answers %v, want %d of 200 and %d of 401", got, class, class)
+	}
+	if n := compares.Load(); n != 2 {
+		t.Errorf("%d bcrypt comparisons for a class's two logins, want 2", n)
 	}
 }
