@@ -9,6 +9,7 @@ import (
 
 	"wirebook/server/wireproto"
 	"wirebook/wasm/bodykind"
+	"wirebook/wasm/internal/base64"
 	"wirebook/wasm/target"
 )
 
@@ -107,46 +108,6 @@ func fileName(url string) string {
 	return string(b)
 }
 
-// decodeBase64 decodes padded standard base64 (RFC 4648 §4). It is here
-// for Basic credentials alone: encoding/base64 would bring its four
-// encodings, built at start-up, into app.wasm.
-func decodeBase64(s string) ([]byte, bool) {
-	if len(s)%4 != 0 {
-		return nil, false
-	}
-	out := make([]byte, 0, len(s)/4*3)
-	for i := 0; i < len(s); i += 4 {
-		var n uint32
-		pad := 0
-		for j := range 4 {
-			c := s[i+j]
-			var v byte
-			switch {
-			case c == '=' && j >= 2 && i+4 == len(s):
-				pad++
-			case pad > 0:
-				return nil, false // data after padding
-			case 'A' <= c && c <= 'Z':
-				v = c - 'A'
-			case 'a' <= c && c <= 'z':
-				v = c - 'a' + 26
-			case '0' <= c && c <= '9':
-				v = c - '0' + 52
-			case c == '+':
-				v = 62
-			case c == '/':
-				v = 63
-			default:
-				return nil, false
-			}
-			n = n<<6 | uint32(v)
-		}
-		out = append(out, byte(n>>16), byte(n>>8), byte(n))
-		out = out[:len(out)-pad]
-	}
-	return out, true
-}
-
 func urlOrTarget(r wireproto.Request, base string) string {
 	if u, err := target.URL(r, base); err == nil {
 		return u
@@ -168,7 +129,7 @@ func basicAuth(hs []wireproto.Header) (user, pass string, index int) {
 		if !wireproto.EqualFold(scheme, "Basic") {
 			return "", "", -1
 		}
-		raw, ok := decodeBase64(strings.Trim(cred, " \t"))
+		raw, ok := base64.Decode(strings.Trim(cred, " \t"))
 		if !ok {
 			return "", "", -1
 		}

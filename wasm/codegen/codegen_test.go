@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"bytes"
-	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -393,22 +391,4 @@ func TestFileName(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzDecodeBase64 holds the small decoder to encoding/base64's StdEncoding
-// (without the line breaks that one skips).
-func FuzzDecodeBase64(f *testing.F) {
-	for _, s := range []string{"", "RGF2aWQ6NGJZYURaQ0ZzVFk0", "YQ==", "YWI=", "YWJj", "YQ=", "Y===", "YQ==YQ==", "not*base64", "YQ=a", "////", "+/+/"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if strings.ContainsAny(s, "\r\n") {
-			return
-		}
-		want, err := base64.StdEncoding.DecodeString(s)
-		got, ok := decodeBase64(s)
-		if ok != (err == nil) || ok && !bytes.Equal(got, want) {
-			t.Fatalf("decodeBase64(%q) = %q, %v; encoding/base64 says %q, %v", s, got, ok, want, err)
-		}
-	})
 }

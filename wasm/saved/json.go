@@ -1,12 +1,12 @@
 package saved
 
 import (
-	"encoding/base64"
 	"errors"
 	"strconv"
 	"unicode/utf8"
 
 	"wirebook/server/wireproto"
+	"wirebook/wasm/internal/base64"
 	"wirebook/wasm/jsonview"
 	"wirebook/wasm/render"
 )
@@ -175,7 +175,7 @@ func (w *writer) dur(k string, d wireproto.Duration) { w.int(k, int64(d/wireprot
 
 func (w *writer) bytes(k string, b []byte) {
 	w.key(k)
-	w.b = append(base64.StdEncoding.AppendEncode(append(w.b, '"'), b), '"')
+	w.b = append(base64.AppendEncode(append(w.b, '"'), b), '"')
 	w.more = true
 }
 
@@ -488,8 +488,8 @@ func (o obj) bytes(k string) ([]byte, error) {
 	if !ok || s == "" {
 		return nil, nil
 	}
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
+	b, ok := base64.Decode(s)
+	if !ok {
 		return nil, errShape
 	}
 	return b, nil

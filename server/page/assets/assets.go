@@ -13,6 +13,11 @@
 // (dist/app.3f2a9c1e0b7d.wasm.br). Naming them by the content they were made
 // from means a stale one can never be served: after an edit it is simply
 // not found, and the file goes out uncompressed until the next build.
+//
+// The build may also leave a smaller identity form under the hashed name
+// itself (dist/app.3f2a9c1e0b7d.css, the stylesheet minified); then that is
+// the file's body, and the brotli and gzip forms are made from it, so that
+// every encoding carries the same bytes.
 package assets
 
 import (
@@ -220,7 +225,13 @@ func Load(fsys fs.FS) (*Server, error) {
 		sum := sha256.Sum256(body)
 		hashed := hashedName(name, sum)
 		c := Content{Type: contentType(name, body), Identity: body}
-		var err error
+		small, err := readOptional(fsys, path.Join(DistDir, hashed))
+		if err != nil {
+			return err
+		}
+		if small != nil {
+			c.Identity = small
+		}
 		if c.Brotli, err = readOptional(fsys, path.Join(DistDir, hashed+BrotliSuffix)); err != nil {
 			return err
 		}

@@ -342,6 +342,37 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+func TestLoadServesTheSmallerIdentityFormInEveryEncoding(t *testing.T) {
+	t.Parallel()
+	small := bytes.Repeat([]byte("body{margin:0;padding:0}"), 40)
+	hashed := HashedName("app.css", css)
+	s, err := Load(fstest.MapFS{
+		"app.css":                {Data: css},
+		"dist/" + hashed:         {Data: small},
+		"dist/" + hashed + ".br": {Data: brotliOf(t, small)},
+		"dist/" + hashed + ".gz": {Data: gzipOf(t, small)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := s.File(hashed)
+	if !ok {
+		t.Fatalf("no file under %s", hashed)
+	}
+	for _, encoding := range []string{"", "gzip", "br"} {
+		resp, body := do(t, f, http.MethodGet, "/", "Accept-Encoding", encoding)
+		if got := resp.Header.Get("Content-Encoding"); got != encoding {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q", encoding, got)
+		}
+		if !bytes.Equal(testkit.Decode(t, encoding, body), small) {
+			t.Errorf("Accept-Encoding %q: the body is not the smaller form", encoding)
+		}
+	}
+	if _, ok := s.File("dist/" + hashed); ok {
+		t.Error("the smaller form is served under its own name")
+	}
+}
+
 func TestLoadRefusesANameThatIsAnotherFilesHashedName(t *testing.T) {
 	t.Parallel()
 	fsys := fstest.MapFS{

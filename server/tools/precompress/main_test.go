@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,15 +53,27 @@ func TestPrecompressWritesEveryFormTheServerLooksFor(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	forms := 0
 	for name, content := range files {
+		served := content
+		if small, err := os.ReadFile(formPath(dir, name, content, "")); err == nil {
+			forms++
+			if path.Ext(name) == ".woff" || len(small) >= len(content) {
+				t.Errorf("%s has a minified form of %d B, from %d B", name, len(small), len(content))
+			}
+			served = small
+		} else if path.Ext(name) != ".woff" {
+			t.Errorf("%s: no minified form: %v", name, err)
+		}
 		for suffix, encoding := range map[string]string{".br": "br", ".gz": "gzip"} {
+			forms++
 			b, err := os.ReadFile(formPath(dir, name, content, suffix))
 			if err != nil {
 				t.Errorf("%s: no %s form: %v", name, suffix, err)
 				continue
 			}
-			if got := testkit.Decode(t, encoding, b); !bytes.Equal(got, content) {
-				t.Errorf("%s%s does not decode to the file", name, suffix)
+			if got := testkit.Decode(t, encoding, b); !bytes.Equal(got, served) {
+				t.Errorf("%s%s does not decode to the file the server serves", name, suffix)
 			}
 		}
 		if !strings.Contains(out.String(), name+" ") {
@@ -75,8 +88,8 @@ func TestPrecompressWritesEveryFormTheServerLooksFor(t *testing.T) {
 		}
 		return err
 	})
-	if len(left) != 2*len(files) {
-		t.Errorf("dist holds %q, want the 2 forms of each of %d files and nothing else", left, len(files))
+	if len(left) != forms {
+		t.Errorf("dist holds %q, want the %d forms of the %d files and nothing else", left, forms, len(files))
 	}
 
 	checkServerServesTheForms(t, dir)
@@ -94,7 +107,7 @@ func TestPrecompressKeepsUpToDateForms(t *testing.T) {
 	if err := os.WriteFile(kept, []byte("marker"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	edited := []byte(strings.Repeat("p { color: red; }\n", 50))
+	edited := []byte(strings.Repeat("console.log('edited');\n", 50))
 	writeFiles(t, dir, map[string][]byte{"boot.js": edited})
 	if err := precompress(dir, io.Discard); err != nil {
 		t.Fatal(err)
@@ -108,6 +121,36 @@ func TestPrecompressKeepsUpToDateForms(t *testing.T) {
 	}
 	if _, err := os.Stat(formPath(dir, "boot.js", files["boot.js"], ".br")); err == nil {
 		t.Error("the form of boot.js before the edit is still there")
+	}
+}
+
+func TestPrecompressRemakesFormsMadeBeforeMinifying(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	css := files["app.css"]
+	writeFiles(t, dir, map[string][]byte{"app.css": css})
+	old := formPath(dir, "app.css", css, ".br")
+	writeFiles(t, dir, map[string][]byte{"dist/" + filepath.Base(old): []byte("brotli of the unminified file")})
+	if err := precompress(dir, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	small, err := os.ReadFile(formPath(dir, "app.css", css, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(old)
+	if got := testkit.Decode(t, "br", b); !bytes.Equal(got, small) {
+		t.Errorf("the brotli form is %q, want the minified file's", b)
+	}
+}
+
+func TestPrecompressRefusesAScriptThatDoesNotParse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"boot.js": []byte("p { color: red; }\n")})
+	err := precompress(dir, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "boot.js") {
+		t.Errorf("precompress of a script that does not parse = %v, want an error naming it", err)
 	}
 }
 
@@ -151,5 +194,10 @@ func checkServerServesTheForms(t *testing.T, dir string) {
 	f.ServeHTTP(w, r)
 	if w.Header().Get("Content-Encoding") != "br" {
 		t.Errorf("the server answers app.css with Content-Encoding %q, want br", w.Header().Get("Content-Encoding"))
+	}
+	w = httptest.NewRecorder()
+	f.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	if want := "body{margin:0}"; !strings.HasPrefix(w.Body.String(), want) {
+		t.Errorf("the server answers app.css without Accept-Encoding with %.40q…, want the minified %q…", w.Body.String(), want)
 	}
 }
