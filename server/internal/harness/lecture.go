@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"nhooyr.io/websocket"
 
 	"wirebook/server/lesson"
@@ -184,7 +185,7 @@ func pageVisit(ctx context.Context, client *http.Client, page string) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("Accept-Encoding", "br, gzip")
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -229,9 +230,9 @@ func staticRefs(html string) []string {
 // firstVisit fetches page and every static file it names, accepting
 // brotli as a browser does, and returns the bytes that came.
 func firstVisit(ctx context.Context, client *http.Client, page string) (int64, error) {
-	// get returns what came over the wire, and the body decoded: a static
-	// file is taken in brotli, as a browser takes it, and only counted; the
-	// page, which is read, in gzip (the standard library reads no brotli).
+	// get returns what came over the wire, and the body decoded; each is
+	// taken in brotli, as a browser takes it, and a static file only
+	// counted.
 	get := func(url, accept string, read bool) (sent int64, body []byte, err error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
@@ -252,7 +253,13 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 		}
 		b, err := io.ReadAll(resp.Body)
 		sent = int64(len(b))
-		if err == nil && resp.Header.Get("Content-Encoding") == "gzip" {
+		if err != nil {
+			return sent, nil, err
+		}
+		switch resp.Header.Get("Content-Encoding") {
+		case "br":
+			b, err = io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
+		case "gzip":
 			var zr *gzip.Reader
 			if zr, err = gzip.NewReader(bytes.NewReader(b)); err == nil {
 				b, err = io.ReadAll(zr)
@@ -260,7 +267,7 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 		}
 		return sent, b, err
 	}
-	total, html, err := get(page, "gzip", true)
+	total, html, err := get(page, "br, gzip", true)
 	if err != nil {
 		return 0, err
 	}

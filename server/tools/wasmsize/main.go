@@ -48,6 +48,10 @@ func run(args []string, out io.Writer) error {
 		// The Taskfile's flags, but for -s -w.
 		cmd := exec.Command("go", "build", "-trimpath", "-gcflags=all=-l", "-gcflags=runtime=", "-o", *file, "./wasm")
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if os.Getenv("GOEXPERIMENT") == "" {
+			// The Taskfile's WASM_GOEXPERIMENT, for a run outside the task.
+			cmd.Env = append(cmd.Env, "GOEXPERIMENT=nogreenteagc")
+		}
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("building the client: %w", err)
