@@ -8,6 +8,7 @@
 //	faults   relays to an upstream that stalls, resets and truncates a chunked body
 //	sigint   Ctrl-C during load, viewers and relays: exit ≤ 2 s, status 0, a clean log
 //	nginx    two wirebooks behind Debian's nginx: page, relay, streams, X-Forwarded-For, failover
+//	lecture  -students simulated students run every cell of the course behind that nginx; none refused or wrong
 //
 // It runs bin/wirebook (built by `task build`) as a child process, the way a
 // teacher runs it, and starts nginx the same way. `go tool task soak` runs
@@ -41,9 +42,10 @@ type config struct {
 	faultRounds      int
 	stall            time.Duration
 	keep             bool
+	students         int
 }
 
-var allSteps = []string{"fuzz", "load", "viewers", "faults", "sigint", "nginx"}
+var allSteps = []string{"fuzz", "load", "viewers", "faults", "sigint", "nginx", "lecture"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -66,6 +68,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&cfg.load, "load", 60*time.Second, "how long the load runs")
 	fs.IntVar(&cfg.conns, "conns", 256, "concurrent connections of the load")
 	fs.IntVar(&cfg.viewers, "viewers", 2000, "concurrent stream viewers")
+	fs.IntVar(&cfg.students, "students", 1000, "simulated students in the lecture step")
 	fs.Float64Var(&cfg.vanish, "vanish", 0.3, "share of viewers that leave mid-stream")
 	fs.DurationVar(&cfg.streamDelay, "stream-max-delay", time.Second, "the child's -stream-max-delay: long enough that every viewer is watching at once")
 	fs.IntVar(&cfg.faultRounds, "fault-rounds", 20, "how many times each relay fault runs, all at once")
@@ -105,12 +108,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	want := func(step string) bool { return slices.Contains(cfg.steps, step) }
-	if want("load") || want("viewers") || want("faults") || want("sigint") || want("nginx") {
+	if want("load") || want("viewers") || want("faults") || want("sigint") || want("nginx") || want("lecture") {
 		if _, err := os.Stat(cfg.bin); err != nil {
 			return fmt.Errorf("%v (run `go tool task build` first)", err)
 		}
 	}
-	if want("nginx") {
+	if want("nginx") || want("lecture") {
 		if _, err := exec.LookPath(cfg.nginx); err != nil {
 			return fmt.Errorf("%v (`go tool task nginx` installs Debian's)", err)
 		}
@@ -138,6 +141,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			s.sigint(ctx)
 		case "nginx":
 			s.nginxStep(ctx)
+		case "lecture":
+			s.lecture(ctx)
 		}
 	}
 	if ctx.Err() != nil {
@@ -175,6 +180,28 @@ func (s *soak) report(step, line string, err error) {
 		return
 	}
 	fmt.Fprintf(s.out, "%-8s ok %s\n", step, line)
+}
+
+// lecture has a class run every cell of the embedded course on two
+// wirebooks behind nginx: every cell answered, none refused, none wrong.
+// Its times are the bench's to judge (row 10); here it is the counts.
+func (s *soak) lecture(ctx context.Context) {
+	lessons, err := harness.CourseLectures("")
+	if err != nil {
+		s.report("lecture", "the course", err)
+		return
+	}
+	hall, err := harness.OpenHall(ctx, s.cfg.bin, s.cfg.nginx, 2)
+	if err != nil {
+		s.report("lecture", "two wirebooks behind nginx", err)
+		return
+	}
+	defer hall.Close()
+	r, u := hall.Lecture(ctx, harness.LectureConfig{Students: s.cfg.students, Ramp: 5 * time.Second, Seed: 1, Lessons: lessons, Limit: 4 * time.Minute})
+	if r.Refused > 0 || r.Errors > 0 || r.Completed != r.Expected {
+		err = fmt.Errorf("%d refused, %d errors: %q", r.Refused, r.Errors, r.Samples)
+	}
+	s.report("lecture", fmt.Sprintf("%v; %v", r, u), err)
 }
 
 func (s *soak) fuzz(ctx context.Context) {
