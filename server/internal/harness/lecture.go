@@ -168,34 +168,13 @@ func attend(ctx context.Context, client *http.Client, base string, lessons []Lec
 				return fmt.Errorf("first visit: %w", err)
 			}
 			visit.Store(n)
-		} else if err := pageVisit(ctx, client, base+l.Page); err != nil {
+		} else if _, _, err := download(ctx, client, base+l.Page, false); err != nil {
+			// a browser that has the static files fetches the page alone
 			return err
 		}
 		if _, err := student(ctx, base, l.Cells, func(cell int, d time.Duration) { answered(li, cell, d) }); err != nil {
 			return fmt.Errorf("%s: %w", l.Page, err)
 		}
-	}
-	return nil
-}
-
-// pageVisit fetches a lesson page as a browser that has its static files
-// does: the page alone.
-func pageVisit(ctx context.Context, client *http.Client, page string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept-Encoding", "br, gzip")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", page, resp.Status)
 	}
 	return nil
 }
@@ -230,51 +209,14 @@ func staticRefs(html string) []string {
 // firstVisit fetches page and every static file it names, accepting
 // brotli as a browser does, and returns the bytes that came.
 func firstVisit(ctx context.Context, client *http.Client, page string) (int64, error) {
-	// get returns what came over the wire, and the body decoded; each is
-	// taken in brotli, as a browser takes it, and a static file only
-	// counted.
-	get := func(url, accept string, read bool) (sent int64, body []byte, err error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Accept-Encoding", accept)
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return 0, nil, fmt.Errorf("GET %s: %s", url, resp.Status)
-		}
-		if !read { // counted, not kept: a class's 600 MB of downloads would be the load tool's garbage
-			sent, err = io.Copy(io.Discard, resp.Body)
-			return sent, nil, err
-		}
-		b, err := io.ReadAll(resp.Body)
-		sent = int64(len(b))
-		if err != nil {
-			return sent, nil, err
-		}
-		switch resp.Header.Get("Content-Encoding") {
-		case "br":
-			b, err = io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
-		case "gzip":
-			var zr *gzip.Reader
-			if zr, err = gzip.NewReader(bytes.NewReader(b)); err == nil {
-				b, err = io.ReadAll(zr)
-			}
-		}
-		return sent, b, err
-	}
-	total, html, err := get(page, "br, gzip", true)
+	total, html, err := download(ctx, client, page, true)
 	if err != nil {
 		return 0, err
 	}
 	origin := page[:strings.Index(page, "/lessons/")]
 	refs := staticRefs(string(html))
 	for _, ref := range refs {
-		n, _, err := get(origin+ref, "br, gzip", false)
+		n, _, err := download(ctx, client, origin+ref, false)
 		if err != nil {
 			return total, err
 		}
@@ -284,6 +226,45 @@ func firstVisit(ctx context.Context, client *http.Client, page string) (int64, e
 		return total, errors.New("the page names no static file")
 	}
 	return total, nil
+}
+
+// download GETs url as a browser does, taking brotli, and returns what
+// came over the wire and, if read, the body decoded; otherwise it only
+// counts it (a class's 600 MB of app.wasm would be the load tool's
+// garbage, its collection taken from the server on the same cores).
+func download(ctx context.Context, client *http.Client, url string, read bool) (sent int64, body []byte, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Accept-Encoding", "br, gzip")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	if !read {
+		sent, err = io.Copy(io.Discard, resp.Body)
+		return sent, nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	sent = int64(len(b))
+	if err != nil {
+		return sent, nil, err
+	}
+	switch resp.Header.Get("Content-Encoding") {
+	case "br":
+		b, err = io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
+	case "gzip":
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(bytes.NewReader(b)); err == nil {
+			b, err = io.ReadAll(zr)
+		}
+	}
+	return sent, b, err
 }
 
 // student runs every cell in order over one relay connection, calling
