@@ -34,7 +34,7 @@ const hallConnections = 16384
 // OpenHall starts n wirebooks from bin, each logging to a file (reading a
 // class's log would load this process, not the server), and for n > 1
 // nginx (the binary nginxBin) in front of them. args go to each instance.
-func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) (*Hall, error) {
+func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) (_ *Hall, err error) {
 	if n < 1 {
 		return nil, errors.New("a hall needs at least one instance")
 	}
@@ -43,10 +43,14 @@ func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) 
 		return nil, err
 	}
 	h := &Hall{dir: dir}
+	defer func() {
+		if err != nil {
+			h.Close()
+		}
+	}()
 	var listen string
 	if n > 1 {
 		if listen, err = FreePort(); err != nil {
-			h.Close()
 			return nil, err
 		}
 		// The page's cells name the proxy's address, so each instance's
@@ -57,7 +61,6 @@ func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) 
 		name := fmt.Sprintf("wirebook-%c", 'a'+i)
 		c, err := StartLogFile(ctx, bin, dir+"/"+name+".log", name, args...)
 		if err != nil {
-			h.Close()
 			return nil, err
 		}
 		h.Instances = append(h.Instances, c)
@@ -74,15 +77,12 @@ func OpenHall(ctx context.Context, bin, nginxBin string, n int, args ...string) 
 	// reach their files under the hall's (private) temp dir.
 	ndir := dir + "/nginx"
 	if err := os.Chmod(dir, 0o755); err != nil {
-		h.Close()
 		return nil, err
 	}
 	if err := os.Mkdir(ndir, 0o755); err != nil {
-		h.Close()
 		return nil, err
 	}
 	if h.proxy, err = StartNginx(ctx, nginxBin, NginxConfig{Dir: ndir, Listen: listen, Upstreams: ups, Connections: hallConnections}); err != nil {
-		h.Close()
 		return nil, err
 	}
 	h.URL = "http://" + listen
@@ -113,19 +113,15 @@ type Usage struct {
 }
 
 // TotalRSSPeakKiB is the sum of the instances' peaks.
-func (u Usage) TotalRSSPeakKiB() int64 {
-	var t int64
-	for _, k := range u.RSSPeakKiB {
-		t += k
-	}
-	return t
-}
+func (u Usage) TotalRSSPeakKiB() int64 { return sum(u.RSSPeakKiB) }
 
 // TotalCPUSeconds is the sum of the instances' CPU times.
-func (u Usage) TotalCPUSeconds() float64 {
-	var t float64
-	for _, s := range u.CPUSeconds {
-		t += s
+func (u Usage) TotalCPUSeconds() float64 { return sum(u.CPUSeconds) }
+
+func sum[T int64 | float64](xs []T) T {
+	var t T
+	for _, x := range xs {
+		t += x
 	}
 	return t
 }

@@ -52,7 +52,7 @@ func (cfg LectureConfig) cells() int {
 
 // LectureResult is what the class saw.
 type LectureResult struct {
-	Students, Cells     int   // students who ran every cell; cells answered
+	Students            int   // students who ran every cell
 	Refused, Errors     int64 // refused by the server; any other failure (a wrong status or check included)
 	P50, P99, Max       time.Duration
 	FirstVisitBytes     int64 // one student's first visit: the page and its static files, as sent (compressed)
@@ -80,8 +80,9 @@ func (r LectureResult) String() string {
 // first lesson's page and every static file it names (a first visit,
 // brotli accepted); each later lesson's page alone, as a browser that
 // cached the content-hashed static files does. On each page it opens
-// /ws/relay as the page does, and sends every cell in order through it, with the cell's expectations for the server to check
-// — stream cells included, an exercise with its solution, and a WebSocket
+// /ws/relay as the page does, and sends every cell in order through it,
+// with the cell's expectations for the server to check — stream cells
+// included, an exercise with its solution, and a WebSocket
 // cell by opening it. A cell's time runs from its send to its end; for a
 // stream cell, to its head, since the rest is the server's deliberate
 // pauses between lines.
@@ -141,7 +142,6 @@ func Lecture(ctx context.Context, base string, cfg LectureConfig) LectureResult 
 	wg.Wait()
 	res.Took = time.Since(began)
 	res.Students, res.Completed = int(full.Load()), int(completed.Load())
-	res.Cells = res.Completed
 	res.Refused = refused.Load()
 	res.Errors = errs.N.Load() - res.Refused
 	res.FirstVisitBytes = visit.Load()
